@@ -1,0 +1,73 @@
+/**
+ * Secret redaction for everything that leaves a process: log lines, results, error messages.
+ * Three nets: values registered as secrets, credentials inside URLs, and fields whose name says
+ * they hold a secret.
+ */
+const REDACTED = "[REDACTED]";
+const registered = new Set<string>();
+
+const SECRET_KEY =
+  /pass(word)?|secret|token|credential|authorization|api[-_]?key|private[-_]?key|^sig$|signing[-_]?key/i;
+// scheme://user:password@host — keep the user, hide the password.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi;
+// key=value pairs in libpq connection strings and query strings.
+const PASSWORD_PAIR = /\b(password|passwd|pwd|sslpassword)\s*=\s*('[^']*'|"[^"]*"|[^\s&;]+)/gi;
+
+/**
+ * Registers a secret value: from now on it is replaced by `[REDACTED]` wherever it appears.
+ *
+ * @example
+ * registerSecret(process.env.OPS_SIGNING_KEY ?? "");
+ */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) registered.add(value);
+}
+
+/** Replaces secrets inside a string. */
+export function redactText(text: string): string {
+  let out = text
+    .replace(URL_CREDENTIALS, `$1:${REDACTED}@`)
+    .replace(PASSWORD_PAIR, `$1=${REDACTED}`);
+  for (const secret of registered) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * Deep copy of a value with secrets removed: secret-named fields blanked, strings redacted.
+ *
+ * @example
+ * redactValue({ url: "postgres://app:hunter2@db/app", password: "x" });
+ * // → { url: "postgres://app:[REDACTED]@db/app", password: "[REDACTED]" }
+ */
+export function redactValue<T>(value: T): T {
+  return redactInner(value, new WeakSet()) as T;
+}
+
+/** A JSON.stringify replacer doing the same per field (for loggers). */
+export function redactingReplacer(key: string, value: unknown): unknown {
+  if (key !== "" && SECRET_KEY.test(key) && value !== null && typeof value !== "object") {
+    return REDACTED;
+  }
+  return typeof value === "string" ? redactText(value) : value;
+}
+
+function redactInner(value: unknown, seen: WeakSet<object>): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message) };
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (seen.has(value)) return "[Circular]";
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactInner(item, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] =
+      SECRET_KEY.test(key) && item !== null && typeof item !== "object"
+        ? REDACTED
+        : redactInner(item, seen);
+  }
+  return out;
+}
