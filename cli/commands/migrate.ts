@@ -1,0 +1,3 @@
+export async function migrateCommand(): Promise<number> {
+  return 2;
+}

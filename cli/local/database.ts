@@ -1,0 +1,46 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { opsHome } from "./paths.ts";
+
+/** The database a CLI command works on, and how to let go of it. */
+export interface CliDatabase {
+  readonly url: string;
+  /** True when it is the local stack's embedded server. */
+  readonly embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Name of the application database on the local stack's server. */
+export const LOCAL_DATABASE = "app";
+
+/**
+ * The database for a CLI command: `--database-url`, else `DATABASE_URL`, else the local stack's
+ * embedded PostgreSQL (started for the command unless `ops local start` already runs it).
+ *
+ * @example
+ * const db = await openCliDatabase({ env: process.env, progress: console.error });
+ * try { … db.url … } finally { await db.close(); }
+ */
+export async function openCliDatabase(options: {
+  databaseUrl?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  progress: (message: string) => void;
+}): Promise<CliDatabase> {
+  const given = options.databaseUrl ?? options.env.DATABASE_URL;
+  if (given) return { url: given, embedded: false, close: async () => {} };
+  const dir = path.join(opsHome(options.env), "postgres");
+  if (!existsSync(path.join(dir, "data", "PG_VERSION"))) {
+    options.progress(
+      `Creating the local PostgreSQL cluster in ${path.relative(process.cwd(), dir) || dir} (first run only)…`,
+    );
+  }
+  const server = await startEmbeddedPostgres({ dir });
+  try {
+    const url = await ensureDatabase(server.adminUrl, LOCAL_DATABASE);
+    return { url, embedded: true, close: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
