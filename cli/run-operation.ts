@@ -1,7 +1,7 @@
 import os from "node:os";
+import { noMetrics, silentLogger } from "../lambdas/kit/context.ts";
 import type { OpsResult } from "../lambdas/kit/envelope.ts";
 import { executeOperation, type OpsFunction } from "../lambdas/kit/operation.ts";
-import { noMetrics, silentLogger } from "../lambdas/kit/telemetry.ts";
 import { type DataRenderer, dim, renderResult } from "./render.ts";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./usage.ts";
 

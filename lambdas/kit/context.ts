@@ -39,9 +39,12 @@ export interface OpsMetrics {
   ): void;
 }
 
+/** Logger and metrics that record nothing (CLI default, tests). */
+export const silentLogger: OpsLogger = { debug() {}, info() {}, warn() {}, error() {} };
+export const noMetrics: OpsMetrics = { add() {}, addWithDimensions() {} };
+
 /** A context for tests and scripts: silent, unlimited time. Override what you need. */
 export function createTestContext(overrides: Partial<OperationContext> = {}): OperationContext {
-  const silent: OpsLogger = { debug() {}, info() {}, warn() {}, error() {} };
   return {
     requestId: overrides.requestId ?? `test-${Math.random().toString(36).slice(2)}`,
     functionName: "test",
@@ -50,8 +53,8 @@ export function createTestContext(overrides: Partial<OperationContext> = {}): Op
     actor: "test",
     source: "cli",
     dryRun: false,
-    log: silent,
-    metrics: { add() {}, addWithDimensions() {} },
+    log: silentLogger,
+    metrics: noMetrics,
     remainingTimeMs: () => Number.POSITIVE_INFINITY,
     progress() {},
     ...overrides,

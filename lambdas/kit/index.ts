@@ -1,7 +1,7 @@
 export type { AuditRecord } from "./audit.ts";
 export { buildAuditRecord, digestParams } from "./audit.ts";
 export type { MetricUnit, OperationContext, OpsLogger, OpsMetrics } from "./context.ts";
-export { createTestContext } from "./context.ts";
+export { createTestContext, noMetrics, silentLogger } from "./context.ts";
 export { configFromUrl, describeDatabase, resolveDatabaseConfig } from "./database.ts";
 export type { EventAuth, EventContext, OpsEvent, OpsResult, ResultError } from "./envelope.ts";
 export { isRecord, isWarmupEvent, parseEvent } from "./envelope.ts";
@@ -11,4 +11,3 @@ export type { Operation, OperationOutcome, OperationRuntime, OpsFunction } from 
 export { executeOperation } from "./operation.ts";
 export { redactText, redactValue, registerSecret } from "./redact.ts";
 export { canonicalEnvelope, SignatureVerifier, signEvent } from "./signing.ts";
-export { noMetrics, silentLogger } from "./telemetry.ts";

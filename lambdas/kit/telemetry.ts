@@ -45,7 +45,3 @@ export function toOpsMetrics(metrics: Metrics): OpsMetrics {
     },
   };
 }
-
-/** Logger and metrics that record nothing (CLI default, tests). */
-export const silentLogger: OpsLogger = { debug() {}, info() {}, warn() {}, error() {} };
-export const noMetrics: OpsMetrics = { add() {}, addWithDimensions() {} };
