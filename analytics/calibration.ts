@@ -1,0 +1,112 @@
+export interface TailCalibratorOptions {
+  /** Memory of the score history in rows (older scores fade out exponentially). Default 5000. */
+  readonly memory?: number;
+  /** Quantile above which the tail is modelled as a power law instead of counted. Default 0.97. */
+  readonly tailQuantile?: number;
+  /** Scores needed before any p-value below 1 is reported. Default 32. */
+  readonly warmup?: number;
+}
+
+const BINS_PER_UNIT = 32;
+const BIN_COUNT = 320;
+const REFRESH_ROWS = 32;
+
+/**
+ * Calibrates a detector's raw surprise on that detector's own past: returns the causal tail
+ * probability P(S ≥ s) of a new score under the history seen so far (the score is added to the
+ * history after it is evaluated). The bulk of the distribution is a decayed histogram on a
+ * log(1 + s) scale; above `tailQuantile` the tail is a fitted power law (an exponential in
+ * log(1 + s), i.e. a generalised-Pareto tail), so scores beyond anything seen still get graded
+ * p-values instead of a floor of 1/n.
+ *
+ * @example
+ * const calibrator = new TailCalibrator();
+ * for (const surprise of history) calibrator.pValue(surprise);
+ * calibrator.pValue(25); // tiny when the history rarely exceeds 3
+ */
+export class TailCalibrator {
+  private readonly counts = new Float64Array(BIN_COUNT);
+  /** tailMass[b] = decayed count of scores in bins ≥ b, as of the last refresh. */
+  private readonly tailMass = new Float64Array(BIN_COUNT + 1);
+  private readonly decayPerRefresh: number;
+  private readonly tailQuantile: number;
+  private readonly warmup: number;
+  private total = 0;
+  private snapshotTotal = 0;
+  private threshold = Number.POSITIVE_INFINITY;
+  private thresholdMass = 0;
+  private tailScale = 1;
+  private seen = 0;
+
+  constructor(options: TailCalibratorOptions = {}) {
+    this.decayPerRefresh = (1 - 1 / (options.memory ?? 5000)) ** REFRESH_ROWS;
+    this.tailQuantile = options.tailQuantile ?? 0.97;
+    this.warmup = options.warmup ?? 32;
+  }
+
+  /** Tail probability of `surprise` under the history, then adds it to the history. */
+  pValue(surprise: number): number {
+    const logScore = Math.log1p(Math.max(surprise, 0));
+    const p = this.seen >= this.warmup ? this.tailProbability(logScore) : 1;
+    const bin = Math.min(BIN_COUNT - 1, Math.floor(logScore * BINS_PER_UNIT));
+    this.counts[bin] = (this.counts[bin] as number) + 1;
+    this.total += 1;
+    this.seen += 1;
+    if (this.seen % REFRESH_ROWS === 0) this.refresh();
+    return p;
+  }
+
+  private tailProbability(logScore: number): number {
+    const total = this.snapshotTotal + 1;
+    if (logScore >= this.threshold) {
+      return (this.thresholdMass / total) * Math.exp(-(logScore - this.threshold) / this.tailScale);
+    }
+    const bin = Math.floor(logScore * BINS_PER_UNIT);
+    return Math.min(1, ((this.tailMass[bin] as number) + 1) / total);
+  }
+
+  private refresh(): void {
+    const counts = this.counts;
+    let running = 0;
+    for (let bin = BIN_COUNT - 1; bin >= 0; bin -= 1) {
+      const decayed = (counts[bin] as number) * this.decayPerRefresh;
+      counts[bin] = decayed;
+      running += decayed;
+      this.tailMass[bin] = running;
+    }
+    this.total = running;
+    this.snapshotTotal = running;
+    // Threshold: the lower edge of the bin where the upper tail first holds (1 − q) of the mass.
+    const target = (1 - this.tailQuantile) * running;
+    let thresholdBin = BIN_COUNT - 1;
+    while (thresholdBin > 0 && (this.tailMass[thresholdBin] as number) < target) thresholdBin -= 1;
+    this.threshold = thresholdBin / BINS_PER_UNIT;
+    this.thresholdMass = this.tailMass[thresholdBin] as number;
+    let excessSum = 0;
+    for (let bin = thresholdBin; bin < BIN_COUNT; bin += 1) {
+      excessSum += (counts[bin] as number) * ((bin + 0.5) / BINS_PER_UNIT - this.threshold);
+    }
+    // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.
+    this.tailScale = Math.max(1 / BINS_PER_UNIT, excessSum / Math.max(this.thresholdMass, 1e-12));
+  }
+}
+
+/** Prior probability that a row is anomalous, fixed before any benchmark was run (1 in 1000). */
+export const ANOMALY_PRIOR = 1e-3;
+
+/**
+ * Turns a p-value into a probability that the row is anomalous. Uses the Sellke–Bayarri–Berger
+ * bound on the Bayes factor of a p-value, B = −e·p·ln p (for p < 1/e), with prior `prior`:
+ * P = 1 / (1 + B·(1 − prior)/prior). So 0.5 means "as likely anomalous as not", which is why the
+ * fixed benchmark threshold is 0.5; with the default prior that is p ≈ 5·10⁻⁵.
+ *
+ * @example
+ * anomalyProbability(1e-7); // ≈ 0.998
+ * anomalyProbability(0.01); // ≈ 0.008
+ */
+export function anomalyProbability(pValue: number, prior: number = ANOMALY_PRIOR): number {
+  if (!(pValue < 1 / Math.E)) return prior;
+  if (pValue <= 0) return 1;
+  const bayesFactor = -Math.E * pValue * Math.log(pValue);
+  return 1 / (1 + (bayesFactor * (1 - prior)) / prior);
+}
