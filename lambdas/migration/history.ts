@@ -1,0 +1,107 @@
+import pg from "pg";
+import type { EngineTables } from "./tables.ts";
+import type { Migration } from "./types.ts";
+import { compareVersions } from "./versions.ts";
+
+/** One row of `ops_schema_migrations`. */
+export interface AppliedMigration {
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly appliedAt: string;
+  readonly durationMs: number;
+  readonly appliedBy: string;
+  readonly requestId: string;
+}
+
+interface HistoryRow {
+  version: string;
+  name: string;
+  checksum: string;
+  applied_at: Date;
+  duration_ms: number;
+  applied_by: string;
+  request_id: string;
+}
+
+/**
+ * Reads the whole history in one query, ordered by version.
+ *
+ * @example
+ * const applied = await readHistory(client, engineTables("public"));
+ */
+export async function readHistory(
+  client: pg.Client,
+  tables: EngineTables,
+): Promise<AppliedMigration[]> {
+  const result = await client.query<HistoryRow>(
+    `SELECT version, name, checksum, applied_at, duration_ms, applied_by, request_id
+       FROM ${tables.history}`,
+  );
+  return result.rows
+    .map((row) => ({
+      version: row.version,
+      name: row.name,
+      checksum: row.checksum,
+      appliedAt: row.applied_at.toISOString(),
+      durationMs: row.duration_ms,
+      appliedBy: row.applied_by,
+      requestId: row.request_id,
+    }))
+    .sort((a, b) => compareVersions(a.version, b.version));
+}
+
+/** Who ran the migration and under which request, as recorded in the history. */
+export interface RunIdentity {
+  readonly appliedBy: string;
+  readonly requestId: string;
+}
+
+/**
+ * The INSERT of a history row as plain SQL (literals escaped), so it can share a round trip with
+ * the COMMIT that follows it.
+ *
+ * @example
+ * await client.query(`${historyInsertSql(tables, migration, 12, who)}; COMMIT`);
+ */
+export function historyInsertSql(
+  tables: EngineTables,
+  migration: Migration,
+  durationMs: number,
+  who: RunIdentity,
+): string {
+  const values = [migration.version, migration.name, migration.checksum]
+    .map((value) => pg.escapeLiteral(value))
+    .join(", ");
+  return `INSERT INTO ${tables.history} (version, name, checksum, duration_ms, applied_by, request_id)
+    VALUES (${values}, ${Math.round(durationMs)}, ${pg.escapeLiteral(who.appliedBy)}, ${pg.escapeLiteral(who.requestId)})`;
+}
+
+/**
+ * The DELETE of a history row as plain SQL, to share a round trip with the COMMIT.
+ *
+ * @example
+ * await client.query(`${historyDeleteSql(tables, "20240101120000")}; COMMIT`);
+ */
+export function historyDeleteSql(tables: EngineTables, version: string): string {
+  return `DELETE FROM ${tables.history} WHERE version = ${pg.escapeLiteral(version)}`;
+}
+
+/**
+ * Records new checksums for applied migrations (repair with `acceptEditedChecksums`).
+ *
+ * @example
+ * await updateChecksums(client, tables, [{ version: "1", checksum: "ab…" }]);
+ */
+export async function updateChecksums(
+  client: pg.Client,
+  tables: EngineTables,
+  changes: readonly { version: string; checksum: string }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await client.query(
+    `UPDATE ${tables.history} AS h SET checksum = c.checksum
+       FROM unnest($1::text[], $2::text[]) AS c(version, checksum) WHERE h.version = c.version`,
+    [changes.map((change) => change.version), changes.map((change) => change.checksum)],
+  );
+}
