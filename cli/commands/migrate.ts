@@ -1,3 +1,95 @@
-export async function migrateCommand(): Promise<number> {
-  return 2;
+import path from "node:path";
+import { configFromUrl } from "../../lambdas/kit/database.ts";
+import { createMigrationFunction } from "../../lambdas/migration/handler.ts";
+import { buildManifest } from "../../lambdas/migration/manifest.ts";
+import type { MigrationManifest } from "../../lambdas/migration/types.ts";
+import { parseCommandArgs, positiveInteger } from "../args.ts";
+import { type CliDatabase, openCliDatabase } from "../local/database.ts";
+import { DEFAULT_MIGRATIONS_DIR } from "../local/paths.ts";
+import { migrateRenderers } from "../migrate-renderers.ts";
+import { type CliIo, runOperationCommand } from "../run-operation.ts";
+import { UsageError } from "../usage.ts";
+
+/** `ops migrate <sub>` → the migration function's operation. */
+const OPERATIONS: Record<string, string> = {
+  status: "status",
+  plan: "plan",
+  up: "migrate",
+  down: "rollback",
+  validate: "validate",
+  repair: "repair",
+};
+
+/**
+ * `ops migrate status|plan|up|down|validate|repair`: the migration Lambda's operations, run
+ * in-process on the migrations of `--dir` (default: the ones the Lambda bundles).
+ */
+export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    dir: { type: "string" },
+    "database-url": { type: "string" },
+    to: { type: "string" },
+    steps: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    "allow-out-of-order": { type: "boolean", default: false },
+    "no-rollback-on-failure": { type: "boolean", default: false },
+    "accept-edited-checksums": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  });
+  const [sub, ...extra] = positionals;
+  if (sub === undefined)
+    throw new UsageError(`missing subcommand: one of ${Object.keys(OPERATIONS).join(" | ")}`);
+  const operation = OPERATIONS[sub];
+  if (!operation)
+    throw new UsageError(
+      `unknown subcommand '${sub}': one of ${Object.keys(OPERATIONS).join(" | ")}`,
+    );
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (values.to !== undefined && !/^\d+$/.test(values.to)) {
+    throw new UsageError(`--to must be a migration version (digits), got '${values.to}'`);
+  }
+  const steps = positiveInteger("steps", values.steps);
+  const json = values.json ?? false;
+  const dir = path.resolve(values.dir ?? DEFAULT_MIGRATIONS_DIR);
+
+  const params: Record<string, unknown> = {};
+  if (values.to !== undefined) params.to = values.to;
+  if (steps !== undefined) params.steps = steps;
+  if (values["allow-out-of-order"]) params.allowOutOfOrder = true;
+  if (values["no-rollback-on-failure"]) params.rollbackOnFailure = false;
+  if (values["accept-edited-checksums"]) params.acceptEditedChecksums = true;
+
+  // Parse the directory before touching any database: a malformed migration set applies nothing.
+  let manifest: MigrationManifest | undefined;
+  let invalid: unknown;
+  try {
+    manifest = await buildManifest(dir);
+  } catch (error) {
+    invalid = error;
+  }
+  let db: CliDatabase | undefined;
+  if (manifest) {
+    db = await openCliDatabase({
+      databaseUrl: values["database-url"],
+      env: io.env,
+      progress: json ? () => {} : io.stdout,
+    });
+  }
+  try {
+    const url = db?.url;
+    const fn = createMigrationFunction({
+      manifest: async () => {
+        if (!manifest) throw invalid;
+        return manifest;
+      },
+      connection: async () => configFromUrl(url as string, { applicationName: "ops-cli/migrate" }),
+    });
+    return await runOperationCommand(
+      fn,
+      { operation, params, dryRun: values["dry-run"] ?? false },
+      { json, io, render: migrateRenderers[operation] },
+    );
+  } finally {
+    await db?.close();
+  }
 }
