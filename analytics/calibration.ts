@@ -98,7 +98,7 @@ export const ANOMALY_PRIOR = 1e-3;
  * Turns a p-value into a probability that the row is anomalous. Uses the Sellke–Bayarri–Berger
  * bound on the Bayes factor of a p-value, B = −e·p·ln p (for p < 1/e), with prior `prior`:
  * P = 1 / (1 + B·(1 − prior)/prior). So 0.5 means "as likely anomalous as not", which is why the
- * fixed benchmark threshold is 0.5; with the default prior that is p ≈ 5·10⁻⁵.
+ * fixed benchmark threshold is 0.5; with the default prior that is p ≈ 3.6·10⁻⁵.
  *
  * @example
  * anomalyProbability(1e-7); // ≈ 0.998

@@ -11,7 +11,7 @@ import { DETECTOR_NAMES, type DetectorName, type StreamingDetector } from "./typ
  * The one configuration used for every series (no per-series tuning). Windows are in rows.
  */
 const createRawDetectors = {
-  "robust-z": () => new RobustZScoreDetector({ window: 300 }),
+  "robust-z": () => new RobustZScoreDetector({ window: 301 }),
   ewma: () => new EwmaControlChartDetector({ span: 50 }),
   seasonal: () => new SeasonalBaselineDetector(),
   cusum: () => new CusumDetector({ baselineSpan: 500 }),

@@ -121,5 +121,4 @@ export class RollingOrderStatistics {
     }
     return lo;
   }
-
 }

@@ -1,7 +1,7 @@
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { createDetector } from "./createDetector.ts";
 import { SeriesCsvParser } from "./csv.ts";
+import { ScoredCsvWriter } from "./scoredCsvWriter.ts";
 import type { DetectorName } from "./types.ts";
 
 /** A row whose score reached the flag threshold. */
@@ -48,37 +48,25 @@ export async function scoreSeries(
   const maxFlaggedKept = options.maxFlaggedKept ?? 10_000;
   const flagged: FlaggedAnomaly[] = [];
   let flaggedCount = 0;
-  let pending = "timestamp,value,anomaly_score\n";
+  const writer = new ScoredCsvWriter(output);
 
-  const parser = new SeriesCsvParser((timestampText, valueText, timestamp, value) => {
+  const parser = new SeriesCsvParser((timestamp, value, bytes, lineStart, lineEnd) => {
     const score = detector.update(timestamp, value);
-    pending += `${timestampText},${valueText},${formatScore(score)}\n`;
+    writer.appendRow(bytes, lineStart, lineEnd, score);
     if (score >= flagThreshold) {
       flaggedCount += 1;
-      if (flagged.length < maxFlaggedKept) flagged.push({ timestamp: timestampText, value, score });
+      if (flagged.length < maxFlaggedKept) {
+        const line = Buffer.from(bytes.subarray(lineStart, lineEnd)).toString("utf8");
+        flagged.push({ timestamp: line.slice(0, line.indexOf(",")), value, score });
+      }
     }
   });
 
-  const decoder = new TextDecoder("utf-8");
   for await (const chunk of input) {
-    parser.push(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
-    await write(output, pending);
-    pending = "";
+    parser.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+    if (writer.shouldFlush) await writer.flush();
   }
-  parser.push(decoder.decode());
   parser.end();
-  await write(output, pending);
+  await writer.flush();
   return { rows: parser.rows, flaggedCount, flagged };
-}
-
-/** Six decimals are plenty for a probability and keep the output small and diffable. */
-function formatScore(score: number): string {
-  if (score === 0) return "0";
-  if (score >= 1) return "1";
-  return (Math.round(score * 1e6) / 1e6).toString();
-}
-
-async function write(output: Writable, text: string): Promise<void> {
-  if (text.length === 0) return;
-  if (!output.write(text)) await once(output, "drain");
 }

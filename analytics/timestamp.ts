@@ -10,34 +10,52 @@ const MS_PER_DAY = 86_400_000;
  * parseTimestamp("2014-02-14 14:27:00"); // 1392388020000
  */
 export function parseTimestamp(text: string): number {
-  const length = text.length;
-  if (length >= 16 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
-    const separator = text.charCodeAt(10);
-    if ((separator === 32 || separator === 84) && text.charCodeAt(13) === 58) {
-      const fast = parseFixedLayout(text, length);
-      if (!Number.isNaN(fast)) return fast;
-    }
-  }
-  return Date.parse(text);
+  const fast = parseCommonLayout(Buffer.from(text, "utf8"), 0, Buffer.byteLength(text, "utf8"));
+  return Number.isNaN(fast) ? Date.parse(text) : fast;
 }
 
-function parseFixedLayout(text: string, length: number): number {
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
+/**
+ * `parseTimestamp` over `bytes[start, end)` of an ASCII/UTF-8 buffer, without making a string
+ * on the fast path.
+ *
+ * @example
+ * parseTimestampBytes(Buffer.from("2014-02-14 14:27:00"), 0, 19); // 1392388020000
+ */
+export function parseTimestampBytes(bytes: Uint8Array, start: number, end: number): number {
+  const fast = parseCommonLayout(bytes, start, end);
+  if (!Number.isNaN(fast)) return fast;
+  return Date.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8"),
+  );
+}
+
+function parseCommonLayout(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start >= 16 && bytes[start + 4] === 45 && bytes[start + 7] === 45) {
+    const separator = bytes[start + 10];
+    if ((separator === 32 || separator === 84) && bytes[start + 13] === 58) {
+      return parseFixedLayout(bytes, start, end);
+    }
+  }
+  return Number.NaN;
+}
+
+function parseFixedLayout(bytes: Uint8Array, start: number, end: number): number {
+  const year = digits(bytes, start, 4);
+  const month = digits(bytes, start + 5, 2);
+  const day = digits(bytes, start + 8, 2);
+  const hour = digits(bytes, start + 11, 2);
+  const minute = digits(bytes, start + 14, 2);
   let second = 0;
-  let position = 16;
-  if (length >= 19 && text.charCodeAt(16) === 58) {
-    second = digits(text, 17, 2);
-    position = 19;
-    if (position < length && text.charCodeAt(position) === 46) {
+  let position = start + 16;
+  if (end - start >= 19 && bytes[position] === 58) {
+    second = digits(bytes, start + 17, 2);
+    position = start + 19;
+    if (position < end && bytes[position] === 46) {
       let fraction = 0;
       let scale = 1;
       position += 1;
-      while (position < length) {
-        const digit = text.charCodeAt(position) - DIGIT_ZERO;
+      while (position < end) {
+        const digit = (bytes[position] as number) - DIGIT_ZERO;
         if (digit < 0 || digit > 9) break;
         fraction = fraction * 10 + digit;
         scale *= 10;
@@ -46,17 +64,17 @@ function parseFixedLayout(text: string, length: number): number {
       second += fraction / scale;
     }
   }
-  if (position < length && !(position === length - 1 && text.charCodeAt(position) === 90)) {
+  if (position < end && !(position === end - 1 && bytes[position] === 90)) return Number.NaN;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second >= 61) {
     return Number.NaN;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return Number.NaN;
   return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000;
 }
 
-function digits(text: string, start: number, count: number): number {
+function digits(bytes: Uint8Array, start: number, count: number): number {
   let result = 0;
   for (let index = start; index < start + count; index += 1) {
-    const digit = text.charCodeAt(index) - DIGIT_ZERO;
+    const digit = (bytes[index] as number) - DIGIT_ZERO;
     if (digit < 0 || digit > 9) return Number.NaN;
     result = result * 10 + digit;
   }

@@ -1,0 +1,100 @@
+import { median, medianAbsoluteDeviation } from "simple-statistics";
+import { describe, expect, it } from "vitest";
+import { anomalyProbability, TailCalibrator } from "../../analytics/calibration.ts";
+import { SeriesCsvParser } from "../../analytics/csv.ts";
+import { CusumDetector } from "../../analytics/detectors/cusum.ts";
+import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
+import { RollingOrderStatistics } from "../../analytics/rollingOrderStatistics.ts";
+import { parseTimestamp } from "../../analytics/timestamp.ts";
+import { noisySeries, seededRandom } from "./analytics-helpers.ts";
+
+const HOUR_MS = 3_600_000;
+
+describe("RollingOrderStatistics", () => {
+  it("matches simple-statistics' median and MAD over the last `capacity` values", () => {
+    const random = seededRandom(3);
+    for (const capacity of [1, 2, 5, 30, 31]) {
+      const window = new RollingOrderStatistics(capacity);
+      const history: number[] = [];
+      for (let index = 0; index < 300; index += 1) {
+        const value = random() < 0.3 ? Math.round(random() * 4) : random() * 10;
+        window.push(value);
+        history.push(value);
+        const recent = history.slice(-capacity);
+        expect(window.median()).toBeCloseTo(median(recent), 12);
+        expect(window.medianAbsoluteDeviation()).toBeCloseTo(medianAbsoluteDeviation(recent), 12);
+      }
+    }
+  });
+});
+
+describe("CusumDetector", () => {
+  it("detects an injected level shift soon after it starts", () => {
+    const values = noisySeries(2000);
+    for (let index = 1500; index < 2000; index += 1) values[index] = (values[index] as number) + 4;
+    const detector = new CusumDetector({ baselineSpan: 500 });
+    const surprises = values.map((value, index) => detector.update(index * 300_000, value));
+    const alarmsBefore = surprises.slice(200, 1500).filter((surprise) => surprise > 8).length;
+    const firstAlarm = surprises.findIndex((surprise, index) => index >= 1500 && surprise > 8);
+    expect(alarmsBefore).toBe(0);
+    expect(firstAlarm).toBeGreaterThanOrEqual(1500);
+    expect(firstAlarm).toBeLessThan(1515);
+  });
+});
+
+describe("SeasonalBaselineDetector", () => {
+  it("finds a daily period in a daily-cycle series and none in white noise", () => {
+    const random = seededRandom(11);
+    const daily = new SeasonalBaselineDetector();
+    const noise = new SeasonalBaselineDetector();
+    for (let hour = 0; hour < 24 * 21; hour += 1) {
+      const timestamp = Date.UTC(2014, 0, 1) + hour * HOUR_MS;
+      const jitter = random() - 0.5;
+      daily.update(timestamp, 50 + 20 * Math.sin((2 * Math.PI * hour) / 24) + jitter);
+      noise.update(timestamp, 50 + 20 * (random() - 0.5));
+    }
+    expect(daily.activeSeason()).toBe("daily");
+    expect(noise.activeSeason()).toBe("none");
+  });
+});
+
+describe("calibration", () => {
+  it("gives a value far beyond the history a tiny p-value and a typical one a large p-value", () => {
+    const calibrator = new TailCalibrator();
+    const random = seededRandom(5);
+    for (let index = 0; index < 3000; index += 1)
+      calibrator.pValue(Math.abs(random() + random() - 1) * 3);
+    expect(calibrator.pValue(1)).toBeGreaterThan(0.1);
+    expect(calibrator.pValue(30)).toBeLessThan(1e-6);
+  });
+
+  it("maps p-values to probabilities: 0.5 near p = 3.6e-5 with the default prior", () => {
+    expect(anomalyProbability(1)).toBeLessThan(0.01);
+    expect(anomalyProbability(1e-7)).toBeGreaterThan(0.99);
+    expect(anomalyProbability(3e-5)).toBeGreaterThan(0.5);
+    expect(anomalyProbability(4.5e-5)).toBeLessThan(0.5);
+  });
+});
+
+describe("SeriesCsvParser", () => {
+  it("parses rows split across chunks, CRLF line ends and extra columns", () => {
+    const rows: Array<[number, number]> = [];
+    const parser = new SeriesCsvParser((timestamp, value) => rows.push([timestamp, value]));
+    const csv =
+      "host,timestamp,value\r\na,2014-02-14 14:27:00,1.5\r\nb,2014-02-14T14:32:00Z,-2e3\r\n";
+    for (let index = 0; index < csv.length; index += 5)
+      parser.push(Buffer.from(csv.slice(index, index + 5)));
+    parser.end();
+    expect(rows).toEqual([
+      [parseTimestamp("2014-02-14 14:27:00"), 1.5],
+      [Date.UTC(2014, 1, 14, 14, 32), -2000],
+    ]);
+  });
+
+  it("reads timestamps as UTC, with or without seconds and fractions", () => {
+    expect(parseTimestamp("2014-02-14 14:27:00")).toBe(Date.UTC(2014, 1, 14, 14, 27));
+    expect(parseTimestamp("2014-02-14 14:27")).toBe(Date.UTC(2014, 1, 14, 14, 27));
+    expect(parseTimestamp("2014-02-26 13:45:00.000000")).toBe(Date.UTC(2014, 1, 26, 13, 45));
+    expect(parseTimestamp("not a date")).toBeNaN();
+  });
+});
