@@ -1,0 +1,2 @@
+DROP TABLE memberships;
+DROP TYPE membership_role;
