@@ -32,6 +32,7 @@ import {
 } from "./state.ts";
 import { assertVersion } from "./targets.ts";
 import type { Migration, MigrationManifest } from "./types.ts";
+import { undoAfterLostConnection } from "./undo-after-lost-connection.ts";
 
 /**
  * Applies the pending migrations in version order (up to `options.to`), each in its own
@@ -218,21 +219,8 @@ async function failRun(
   if (!(error instanceof SectionError)) return error;
   const details = describeStatementFailure(migration, error);
   const appliedVersions = applied.map((entry) => entry.migration.version);
-  if (error.connectionLost) {
-    const stays = appliedVersions.length
-      ? ` The migrations this run applied before it stay applied (${appliedVersions.join(", ")}); the next run continues after them.`
-      : "";
-    return connectionLost(
-      error.cause,
-      {
-        applied: appliedVersions,
-        rolledBack: [],
-        remainingApplied: appliedVersions.toReversed(),
-        failed: migration.version,
-      },
-      `while running ${describeLocation(details)}.${stays}`,
-    );
-  }
+  if (error.connectionLost)
+    return lostConnection(session, options, migration, details, error, applied);
   const leftover =
     migration.up.transaction === "none"
       ? await recordLeftover(session, state, details, error)
@@ -249,7 +237,7 @@ async function failRun(
   }
   return new OpsError(
     "MIGRATION_FAILED",
-    failureMessage(details, leftover, appliedVersions, undo, options),
+    failureMessage(details, migration, leftover, appliedVersions, undo, options),
     {
       details: { ...details, invalidIndexes: leftover?.invalidIndexes ?? [] },
       data: {
@@ -267,21 +255,58 @@ async function failRun(
   );
 }
 
+async function lostConnection(
+  session: MigrationSession,
+  options: ApplyOptions,
+  migration: Migration,
+  details: StatementFailureDetails,
+  error: SectionError,
+  applied: readonly AppliedInRun[],
+): Promise<OpsError> {
+  const newestFirst = applied.map((entry) => entry.migration).toReversed();
+  const versions = newestFirst.map((m) => m.version);
+  const undo =
+    options.rollbackOnFailure === false || applied.length === 0
+      ? { rolledBack: [], remainingApplied: versions, stoppedBecause: "rollbackOnFailure is false" }
+      : await undoAfterLostConnection(session, newestFirst);
+  const consequence =
+    applied.length === 0
+      ? "The database is as before the run."
+      : undo.remainingApplied.length === 0
+        ? `Reconnected and rolled back the ${countOf(undo.rolledBack.length, "migration")} this run applied before it (${undo.rolledBack.join(", ")}): the database is as before the run.`
+        : `The migrations this run applied before it stay applied (${undo.remainingApplied.join(", ")}) because ${undo.stoppedBecause}; the next run continues after them.`;
+  return connectionLost(
+    error.cause,
+    {
+      applied: versions.toReversed(),
+      rolledBack: undo.rolledBack,
+      remainingApplied: undo.remainingApplied,
+      failed: migration.version,
+    },
+    `while running ${describeLocation(details)}`,
+    consequence,
+  );
+}
+
 interface Leftover {
   readonly statementsDone: number;
   readonly invalidIndexes: string[];
 }
 
-/** A failed no-transaction section: what it left, recorded so the next run can explain it. */
+/**
+ * A failed no-transaction section: what it left, recorded so the next run can explain it. A
+ * failure that left nothing (first statement failed, no invalid index) is not recorded.
+ */
 async function recordLeftover(
   session: MigrationSession,
   state: DatabaseState,
   details: StatementFailureDetails,
   error: SectionError,
-): Promise<Leftover> {
+): Promise<Leftover | null> {
   const before = new Set(state.invalidIndexes.map((index) => index.name));
   const after = await findInvalidIndexes(session.client);
   const invalidIndexes = after.map((index) => index.name).filter((name) => !before.has(name));
+  if (error.statementsDone === 0 && invalidIndexes.length === 0) return null;
   await recordFailure(session.client, session.tables, {
     version: details.version,
     name: details.name,
@@ -299,6 +324,7 @@ async function recordLeftover(
 
 function failureMessage(
   details: StatementFailureDetails,
+  migration: Migration,
   leftover: Leftover | null,
   appliedVersions: readonly string[],
   undo: { rolledBack: string[]; remainingApplied: string[]; stoppedBecause: string | null },
@@ -307,7 +333,9 @@ function failureMessage(
   const head = `Migration ${describeLocation(details)} failed: ${details.error}.`;
   const self = leftover
     ? ` It ran without a transaction and was recorded as failed; ${countOf(leftover.statementsDone, "statement")} before the failing one completed and remain${leftover.invalidIndexes.length ? `, and it left invalid index ${leftover.invalidIndexes.join(", ")}` : ""}.`
-    : " Its transaction was rolled back.";
+    : migration.up.transaction === "none"
+      ? " It ran without a transaction; its first statement failed and left nothing behind."
+      : " Its transaction was rolled back.";
   if (appliedVersions.length === 0) {
     return `${head}${self}${leftover ? "" : " The database is as before the run."}`;
   }

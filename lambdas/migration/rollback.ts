@@ -179,7 +179,7 @@ async function failRollback(
     remainingApplied: [migration.version, ...notReached.map((m) => m.version)],
   };
   if (error.connectionLost) {
-    return connectionLost(error.cause, data, `while rolling back ${describeLocation(details)}.`);
+    return connectionLost(error.cause, data, `while rolling back ${describeLocation(details)}`);
   }
   if (rolledBack.length > 0) {
     await recordFingerprint(session.client, session.tables, {

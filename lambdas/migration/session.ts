@@ -108,17 +108,18 @@ function asOpsError(error: unknown): unknown {
  * `CONNECTION_LOST` (retryable): the server rolled back the open transaction and released the lock.
  *
  * @example
- * throw connectionLost(error, { applied: ["1"] }, "while running 2_users.sql:3.");
+ * throw connectionLost(error, { applied: [] }, "while running 2_users.sql:3", "");
  */
 export function connectionLost(
   error: unknown,
   data: Record<string, unknown>,
   where = "",
+  consequence = "",
 ): OpsError {
-  const during = where ? ` ${where}` : ".";
+  const during = where ? ` ${where}` : "";
   return new OpsError(
     "CONNECTION_LOST",
-    `The database connection was lost (${errorMessage(error)})${during} The server rolled back the transaction that was open; nothing of it remains.`,
+    `The database connection was lost (${errorMessage(error)})${during}. The server rolled back the transaction that was open; nothing of it remains.${consequence ? ` ${consequence}` : ""}`,
     {
       retryable: true,
       data,
