@@ -3,6 +3,7 @@ import { CusumDetector } from "./detectors/cusum.ts";
 import { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
 import { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 import { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+import { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
 import { EnsembleDetector } from "./ensemble.ts";
 import { SeriesInputError } from "./errors.ts";
 import { DETECTOR_NAMES, type DetectorName, type StreamingDetector } from "./types.ts";
@@ -15,6 +16,7 @@ const createRawDetectors = {
   ewma: () => new EwmaControlChartDetector({ span: 50 }),
   seasonal: () => new SeasonalBaselineDetector(),
   cusum: () => new CusumDetector({ baselineSpan: 500 }),
+  volatility: () => new VolatilityShiftDetector({ span: 12, window: 601 }),
 } satisfies Record<Exclude<DetectorName, "ensemble">, () => StreamingDetector>;
 
 /**

@@ -3,12 +3,14 @@ import type { StreamingDetector } from "./types.ts";
 
 /**
  * Combines raw detectors into one probability: each member's surprise is calibrated into a
- * p-value on that member's own past, the smallest p-value is Bonferroni-corrected for the number
- * of members (so adding detectors does not add false alarms), and the result is mapped to a
- * probability of anomaly.
+ * p-value on that member's own past, the p-values are combined with Fisher's method
+ * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
+ * combined p-value is mapped to a probability of anomaly. The members are not independent, so
+ * the combined p-value is optimistic; the calibration on the series' own past and the prior of
+ * `anomalyProbability` keep the false-alarm rate in check.
  *
  * @example
- * const ensemble = new EnsembleDetector([new RobustZScoreDetector({ window: 300 }), new CusumDetector({ baselineSpan: 500 })]);
+ * const ensemble = new EnsembleDetector([new RobustZScoreDetector({ window: 301 }), new CusumDetector({ baselineSpan: 500 })]);
  * ensemble.update(timestamp, value); // in [0, 1]
  */
 export class EnsembleDetector implements StreamingDetector {
@@ -19,12 +21,23 @@ export class EnsembleDetector implements StreamingDetector {
   }
 
   update(timestamp: number, value: number): number {
-    let smallest = 1;
+    let evidence = 0;
     for (let index = 0; index < this.members.length; index += 1) {
       const surprise = (this.members[index] as StreamingDetector).update(timestamp, value);
       const pValue = (this.calibrators[index] as TailCalibrator).pValue(surprise);
-      if (pValue < smallest) smallest = pValue;
+      evidence -= Math.log(pValue > 1e-300 ? pValue : 1e-300);
     }
-    return anomalyProbability(Math.min(1, smallest * this.members.length));
+    return anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
   }
+}
+
+/** P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!. */
+function fisherCombinedPValue(evidence: number, count: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let j = 1; j < count; j += 1) {
+    term *= evidence / j;
+    sum += term;
+  }
+  return Math.min(1, Math.exp(-evidence) * sum);
 }

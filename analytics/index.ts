@@ -11,6 +11,7 @@ export { CusumDetector } from "./detectors/cusum.ts";
 export { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
 export { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 export { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+export { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
 export { EnsembleDetector } from "./ensemble.ts";
 export { type SeriesErrorCode, SeriesInputError } from "./errors.ts";
 export { RollingOrderStatistics } from "./rollingOrderStatistics.ts";

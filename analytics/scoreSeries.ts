@@ -39,7 +39,7 @@ export const DEFAULT_FLAG_THRESHOLD = 0.5;
  * summary.rows; // data rows written
  */
 export async function scoreSeries(
-  input: AsyncIterable<string | Uint8Array>,
+  input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   output: Writable,
   options: ScoreSeriesOptions = {},
 ): Promise<ScoreSeriesSummary> {

@@ -8,5 +8,12 @@ export interface StreamingDetector {
 }
 
 /** Names accepted by `--detector`. */
-export const DETECTOR_NAMES = ["ensemble", "robust-z", "ewma", "seasonal", "cusum"] as const;
+export const DETECTOR_NAMES = [
+  "ensemble",
+  "robust-z",
+  "ewma",
+  "seasonal",
+  "cusum",
+  "volatility",
+] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
