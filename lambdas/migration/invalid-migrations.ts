@@ -31,7 +31,12 @@ export function invalidMigrations(
   });
 }
 
-/** `file:line` (or just `file`) for messages. */
+/**
+ * `file:line` (or just `file`) for messages.
+ *
+ * @example
+ * describeLocation("20240101120000_users.sql", 12); // "20240101120000_users.sql:12"
+ */
 export function describeLocation(file: string, line?: number): string {
   return line === undefined ? file : `${file}:${line}`;
 }

@@ -54,7 +54,12 @@ export function relationKey(relation: RelationName): string {
   return `${relation.schema ?? "public"}.${relation.name}`;
 }
 
-/** The relation as it was written, for messages. */
+/**
+ * The relation as it was written, for messages.
+ *
+ * @example
+ * displayRelation({ schema: "app", name: "users" }); // "app.users"
+ */
 export function displayRelation(relation: RelationName): string {
   return relation.schema ? `${relation.schema}.${relation.name}` : relation.name;
 }
@@ -80,7 +85,22 @@ export function* calledFunctions(tree: unknown): Generator<string> {
   }
 }
 
-/** The text of a `String` node. */
+/**
+ * The text of a `String` node, or undefined for any other node.
+ *
+ * @example
+ * stringValue({ String: { sval: "users" } }); // "users"
+ */
 export function stringValue(node: Node | undefined): string | undefined {
   return node && "String" in node ? node.String.sval : undefined;
+}
+
+/**
+ * Whether an option list (as in `REINDEX (CONCURRENTLY)` or `VACUUM (FULL)`) holds the option.
+ *
+ * @example
+ * hasOption(reindex.params, "concurrently"); // true for REINDEX INDEX CONCURRENTLY users_pkey
+ */
+export function hasOption(options: readonly Node[] | undefined, name: string): boolean {
+  return (options ?? []).some((option) => "DefElem" in option && option.DefElem.defname === name);
 }

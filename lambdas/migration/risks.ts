@@ -2,6 +2,7 @@ import type { DropStmt, Node } from "libpg-query";
 import { alterTableRisks } from "./alter-table-risks.ts";
 import {
   displayRelation,
+  hasOption,
   type RelationName,
   relationKey,
   relationOf,
@@ -61,9 +62,7 @@ function statementRisks(node: Node, context: RiskContext): StatementRisk[] {
     ];
   }
   if ("ReindexStmt" in node) {
-    const concurrent = (node.ReindexStmt.params ?? []).some(
-      (param) => "DefElem" in param && param.DefElem.defname === "concurrently",
-    );
+    const concurrent = hasOption(node.ReindexStmt.params, "concurrently");
     if (concurrent) return [];
     return [
       {
@@ -130,9 +129,7 @@ function lockingMaintenanceRisks(node: Node, context: RiskContext): StatementRis
     );
   }
   if ("VacuumStmt" in node) {
-    const full = (node.VacuumStmt.options ?? []).some(
-      (option) => "DefElem" in option && option.DefElem.defname === "full",
-    );
+    const full = hasOption(node.VacuumStmt.options, "full");
     if (!full) return [];
     return (node.VacuumStmt.rels ?? []).flatMap((rel) =>
       lock(

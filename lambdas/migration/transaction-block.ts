@@ -1,6 +1,6 @@
 import type { Node } from "libpg-query";
 import { describeLocation, invalidMigrations } from "./invalid-migrations.ts";
-import { nodeType } from "./parse-tree.ts";
+import { hasOption, nodeType } from "./parse-tree.ts";
 import { isPairedFile, type SectionDirection, type SectionSource } from "./sections.ts";
 import type { ParsedStatement } from "./statements.ts";
 
@@ -70,9 +70,7 @@ function refusedInTransactionBlock(node: Node): string | undefined {
   if ("IndexStmt" in node && node.IndexStmt.concurrent) return "CREATE INDEX CONCURRENTLY";
   if ("DropStmt" in node && node.DropStmt.concurrent) return "DROP INDEX CONCURRENTLY";
   if ("ReindexStmt" in node) {
-    const concurrently = (node.ReindexStmt.params ?? []).some(
-      (param) => "DefElem" in param && param.DefElem.defname === "concurrently",
-    );
+    const concurrently = hasOption(node.ReindexStmt.params, "concurrently");
     if (concurrently) return "REINDEX CONCURRENTLY";
   }
   if ("VacuumStmt" in node && node.VacuumStmt.is_vacuumcmd) return "VACUUM";

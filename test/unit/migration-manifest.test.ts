@@ -97,15 +97,19 @@ describe("buildManifest: reading a migrations directory", () => {
   });
 
   it.each([
-    ["a single file marked transaction:false", "10", "none"],
-    ["a paired file starting with -- migrate:no-transaction", "10", "none"],
-    ["an unmarked single-file section", "9", "transaction"],
-    ["an unmarked paired file", "100", "transaction"],
-  ])("runs %s in the matching transaction mode", async (_shape, version, mode) => {
-    const manifest = await buildManifest(path.join(FIXTURES, "mixed-formats"));
+    ["the up file of a pair starting with -- migrate:no-transaction", "10", "up", "none"],
+    ["the down file of a pair starting with -- migrate:no-transaction", "10", "down", "none"],
+    ["an unmarked single-file up section", "9", "up", "transaction"],
+    ["an unmarked single-file down section", "9", "down", "transaction"],
+    ["an unmarked paired file", "100", "up", "transaction"],
+  ] as const)(
+    "runs %s in the matching transaction mode",
+    async (_shape, version, direction, mode) => {
+      const manifest = await buildManifest(path.join(FIXTURES, "mixed-formats"));
 
-    expect(byVersion(manifest, version).up.transaction).toBe(mode);
-  });
+      expect(byVersion(manifest, version)[direction]?.transaction).toBe(mode);
+    },
+  );
 
   it("runs a single-file section outside a transaction when its own marker says transaction:false", async () => {
     const dir = await migrationsDir({
@@ -139,6 +143,18 @@ describe("buildManifest: reading a migrations directory", () => {
     const migration = byVersion(manifest, "12");
     expect(migration.down).toMatchObject({ sql: "", statements: [] });
     expect(migration.risks.map((risk) => risk.code)).not.toContain("IRREVERSIBLE");
+  });
+
+  it("reads a file that starts with a UTF-8 byte-order mark", async () => {
+    const dir = await migrationsDir({
+      "1_t.sql": `\uFEFF-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n`,
+    });
+
+    const [migration] = (await buildManifest(dir)).migrations;
+
+    expect(migration?.up.statements).toEqual([
+      { sql: "CREATE TABLE t (id int)", kind: "ddl", line: 2 },
+    ]);
   });
 
   it("accepts an empty directory as an empty manifest", async () => {
@@ -422,6 +438,33 @@ describe("buildManifest: malformed migrations", () => {
       message: expect.stringContaining(location),
     });
     await expect(building).rejects.toThrow(problem);
+  });
+
+  it.each([
+    [
+      "a second up marker",
+      { "1_t.sql": "-- migrate:up\nSELECT 1;\n-- migrate:up\nSELECT 2;\n" },
+      "1_t.sql:3: a second '-- migrate:up' marker",
+    ],
+    [
+      "a dbmate marker in a paired file",
+      { "1_t.up.sql": "SELECT 1;\n-- migrate:down\nSELECT 2;\n" },
+      "1_t.up.sql:2: '-- migrate:down' does not belong in a .up.sql/.down.sql file",
+    ],
+    [
+      "-- migrate:no-transaction below the first line",
+      { "1_t.up.sql": "-- Build the index.\n-- migrate:no-transaction\nSELECT 1;\n" },
+      "1_t.up.sql:2: '-- migrate:no-transaction' must be the file's first line",
+    ],
+    [
+      "-- migrate:no-transaction in a single file",
+      { "1_t.sql": "-- migrate:no-transaction\n-- migrate:up\nSELECT 1;\n" },
+      "1_t.sql:1: unknown marker '-- migrate:no-transaction'; in a single-file migration write '-- migrate:up transaction:false' instead",
+    ],
+  ])("rejects %s, naming file and line", async (_case, files, problem) => {
+    const dir = await migrationsDir(files);
+
+    await expect(buildManifest(dir)).rejects.toThrow(problem);
   });
 
   it("names both files of a duplicate version in details", async () => {
