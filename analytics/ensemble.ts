@@ -25,7 +25,7 @@ export class EnsembleDetector implements StreamingDetector {
     for (let index = 0; index < this.members.length; index += 1) {
       const surprise = (this.members[index] as StreamingDetector).update(timestamp, value);
       const pValue = (this.calibrators[index] as TailCalibrator).pValue(surprise);
-      evidence -= Math.log(pValue > 1e-300 ? pValue : 1e-300);
+      evidence -= Math.log(Math.max(pValue, 1e-300));
     }
     return anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
   }
