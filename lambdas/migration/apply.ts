@@ -167,9 +167,7 @@ async function applyMigration(
   const attributes = { version: migration.version, name: migration.name };
   ctx.progress(`Applying ${label} (${index + 1}/${total})`, { ...attributes, phase: "started" });
   const started = performance.now();
-  await runSection(session, migration.up, () =>
-    historyInsertSql(tables, migration, performance.now() - started, who),
-  );
+  await runSection(session, migration.up, () => historyInsertSql(tables, migration, who));
   const durationMs = performance.now() - started;
   const kind = dominantKind(migration);
   ctx.metrics.addWithDimensions("MigrationDuration", "Milliseconds", durationMs, {

@@ -25,6 +25,8 @@ export function withStartupParameters(
   const options = [config.options, fromUrl, ...timeouts].filter(Boolean).join(" ");
   return {
     connectionTimeoutMillis: 10_000,
+    // Queries queued together go out back to back; the engine awaits each where order matters.
+    pipeline: true,
     application_name: APPLICATION_NAME,
     ...config,
     ...(connectionString === undefined ? {} : { connectionString }),

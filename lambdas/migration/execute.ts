@@ -57,30 +57,33 @@ export async function runSection(
   }
 }
 
+/**
+ * Sends BEGIN, every statement and the bookkeeping + COMMIT back to back (the client pipelines
+ * them: one round trip per migration). Inside the explicit transaction a failed statement makes
+ * every later one fail with 25P02 and the COMMIT never runs, so the first failure is the one to
+ * report, and ROLLBACK undoes everything.
+ */
 async function runInTransaction(
   client: pg.Client,
   section: MigrationSection,
   bookkeeping: () => string,
 ): Promise<void> {
-  let current: MigrationStatement | null = null;
-  let done = 0;
-  try {
-    // Asynchronous commit halves the time of many small migrations (no WAL flush per migration)
-    // and stays consistent: a crash loses whole transactions, data and history row together.
-    // Every run ends with a synchronous commit (outcome, fingerprint) that flushes them all
-    // before success is reported.
-    await client.query("BEGIN; SET LOCAL synchronous_commit = off");
-    for (const statement of section.statements) {
-      current = statement;
-      await client.query(statement.sql);
-      done++;
-    }
-    current = null;
-    await client.query(`${bookkeeping()}; COMMIT`);
-  } catch (error) {
-    if (!isConnectionLost(error)) await client.query("ROLLBACK").catch(() => {});
-    throw new SectionError(section, current, done, error);
-  }
+  // Asynchronous commit halves the time of many small migrations (no WAL flush per migration)
+  // and stays consistent: a crash loses whole transactions, data and history row together.
+  // Every run ends with a synchronous commit (outcome, fingerprint) that flushes them all
+  // before success is reported.
+  const sent = [
+    client.query("BEGIN; SET LOCAL synchronous_commit = off"),
+    ...section.statements.map((statement) => client.query(statement.sql)),
+    client.query(`${bookkeeping()}; COMMIT`),
+  ];
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.findIndex((outcome) => outcome.status === "rejected");
+  if (failed === -1) return;
+  const cause = (settled[failed] as PromiseRejectedResult).reason;
+  if (!isConnectionLost(cause)) await client.query("ROLLBACK").catch(() => {});
+  const statement = section.statements[failed - 1] ?? null;
+  throw new SectionError(section, statement, Math.max(0, failed - 1), cause);
 }
 
 async function runWithoutTransaction(

@@ -147,8 +147,12 @@ let bundled: Promise<MigrationManifest> | undefined;
 export const handler = createLambdaHandler(
   createMigrationFunction({
     // Built by `npm run build:lambdas` beside the bundle; read once per container, on first use.
+    // The local stack runs this module from source and points OPS_MIGRATION_MANIFEST at one it
+    // built from lambdas/migration/migrations.
     manifest: () => {
-      bundled ??= loadManifestFile(path.join(here, "manifest.json"));
+      bundled ??= loadManifestFile(
+        process.env.OPS_MIGRATION_MANIFEST ?? path.join(here, "manifest.json"),
+      );
       return bundled;
     },
     connection: () =>

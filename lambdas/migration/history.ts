@@ -59,22 +59,28 @@ export interface RunIdentity {
 
 /**
  * The INSERT of a history row as plain SQL (literals escaped), so it can share a round trip with
- * the COMMIT that follows it.
+ * the COMMIT that follows it. The duration is measured by the server: from the start of the
+ * migration's transaction to the insert.
  *
  * @example
- * await client.query(`${historyInsertSql(tables, migration, 12, who)}; COMMIT`);
+ * await client.query(`${historyInsertSql(tables, migration, who)}; COMMIT`);
  */
 export function historyInsertSql(
   tables: EngineTables,
   migration: Migration,
-  durationMs: number,
   who: RunIdentity,
 ): string {
-  const values = [migration.version, migration.name, migration.checksum]
+  const values = [
+    migration.version,
+    migration.name,
+    migration.checksum,
+    who.appliedBy,
+    who.requestId,
+  ]
     .map((value) => pg.escapeLiteral(value))
     .join(", ");
-  return `INSERT INTO ${tables.history} (version, name, checksum, duration_ms, applied_by, request_id)
-    VALUES (${values}, ${Math.round(durationMs)}, ${pg.escapeLiteral(who.appliedBy)}, ${pg.escapeLiteral(who.requestId)})`;
+  return `INSERT INTO ${tables.history} (version, name, checksum, applied_by, request_id, duration_ms)
+    VALUES (${values}, round(extract(epoch FROM clock_timestamp() - now()) * 1000)::int)`;
 }
 
 /**

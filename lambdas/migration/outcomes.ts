@@ -17,6 +17,8 @@ export interface RecordedError {
   readonly data?: Record<string, unknown>;
 }
 
+const UNDEFINED_TABLE = "42P01";
+
 interface RecordedRun {
   readonly operation: string;
   readonly outcome: RunOutcome;
@@ -34,15 +36,16 @@ export async function findRecordedRun(
   tables: EngineTables,
   requestId: string,
 ): Promise<RecordedRun | null> {
-  const exists = await client.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [
-    tables.runs,
-  ]);
-  if (exists.rows[0]?.ok !== true) return null;
-  const result = await client.query<{ operation: string; outcome: RunOutcome; finished_at: Date }>(
-    `SELECT operation, outcome, finished_at FROM ${tables.runs} WHERE request_id = $1`,
-    [requestId],
-  );
-  const row = result.rows[0];
+  const result = await client
+    .query<{ operation: string; outcome: RunOutcome; finished_at: Date }>(
+      `SELECT operation, outcome, finished_at FROM ${tables.runs} WHERE request_id = $1`,
+      [requestId],
+    )
+    .catch((error: { code?: string }) => {
+      if (error.code === UNDEFINED_TABLE) return null;
+      throw error;
+    });
+  const row = result?.rows[0];
   return row
     ? { operation: row.operation, outcome: row.outcome, finishedAt: row.finished_at.toISOString() }
     : null;

@@ -29,8 +29,10 @@ export async function readDatabaseState(
   if (options.tablesMayBeMissing && !(await engineTablesExist(client, tables))) {
     return { history: [], failures: [], invalidIndexes, initialized: false };
   }
-  const history = await readHistory(client, tables);
-  const failures = await readUnresolvedFailures(client, tables);
+  const [history, failures] = await Promise.all([
+    readHistory(client, tables),
+    readUnresolvedFailures(client, tables),
+  ]);
   return { history, failures, invalidIndexes, initialized: true };
 }
 
