@@ -20,7 +20,7 @@ import {
   rollbackMigrations,
   validateMigrations,
 } from "./engine.ts";
-import { loadManifestFile } from "./manifest.ts";
+import { loadManifestFile } from "./manifest-file.ts";
 import type { MigrationManifest } from "./types.ts";
 
 export interface MigrationFunctionDeps {
