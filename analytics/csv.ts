@@ -38,6 +38,10 @@ export class SeriesCsvParser {
   private valueColumn = -1;
   private columnCount = 0;
   private rowCount = 0;
+  /** The current row's timestamp cell: bytes `[cellStart, cellEnd)` of `cellBytes`. */
+  private cellBytes: Uint8Array = new Uint8Array(0);
+  private cellStart = 0;
+  private cellEnd = 0;
 
   constructor(onRow: SeriesRowHandler) {
     this.onRow = onRow;
@@ -46,6 +50,14 @@ export class SeriesCsvParser {
   /** Data rows parsed so far. */
   get rows(): number {
     return this.rowCount;
+  }
+
+  /**
+   * The text of the timestamp cell of the row being handled (unquoted), whichever column holds
+   * it. Only valid inside `onRow`; decoded on demand so plain rows make no strings.
+   */
+  timestampText(): string {
+    return unquote(text(this.cellBytes, this.cellStart, this.cellEnd));
   }
 
   push(chunk: Uint8Array): void {
@@ -93,6 +105,9 @@ export class SeriesCsvParser {
       if (secondComma !== -1 && secondComma < end) this.fail("expected 2 columns, got more");
       timestamp = parseTimestampCell(bytes, start, comma);
       value = parseNumberBytes(bytes, comma + 1, end);
+      this.cellBytes = bytes;
+      this.cellStart = start;
+      this.cellEnd = comma;
       if (Number.isNaN(timestamp)) this.failTimestamp(text(bytes, start, comma));
       if (!Number.isFinite(value)) this.failValue(text(bytes, comma + 1, end));
     } else {
@@ -104,6 +119,9 @@ export class SeriesCsvParser {
       const valueText = cells[this.valueColumn] ?? "";
       const timestampBytes = Buffer.from(timestampText, "utf8");
       timestamp = parseTimestampCell(timestampBytes, 0, timestampBytes.length);
+      this.cellBytes = timestampBytes;
+      this.cellStart = 0;
+      this.cellEnd = timestampBytes.length;
       const valueBytes = Buffer.from(valueText, "utf8");
       value = parseNumberBytes(valueBytes, 0, valueBytes.length);
       if (Number.isNaN(timestamp)) this.failTimestamp(timestampText);

@@ -50,17 +50,18 @@ export async function scoreSeries(
   let flaggedCount = 0;
   const writer = new ScoredCsvWriter(output);
 
-  const parser = new SeriesCsvParser((timestamp, value, bytes, lineStart, lineEnd) => {
-    const score = detector.update(timestamp, value);
-    writer.appendRow(bytes, lineStart, lineEnd, score);
-    if (score >= flagThreshold) {
-      flaggedCount += 1;
-      if (flagged.length < maxFlaggedKept) {
-        const line = Buffer.from(bytes.subarray(lineStart, lineEnd)).toString("utf8");
-        flagged.push({ timestamp: line.slice(0, line.indexOf(",")), value, score });
+  const parser: SeriesCsvParser = new SeriesCsvParser(
+    (timestamp, value, bytes, lineStart, lineEnd) => {
+      const score = detector.update(timestamp, value);
+      writer.appendRow(bytes, lineStart, lineEnd, score);
+      if (score >= flagThreshold) {
+        flaggedCount += 1;
+        if (flagged.length < maxFlaggedKept) {
+          flagged.push({ timestamp: parser.timestampText(), value, score });
+        }
       }
-    }
-  });
+    },
+  );
 
   for await (const chunk of input) {
     parser.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);

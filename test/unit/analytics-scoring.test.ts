@@ -55,6 +55,23 @@ describe("scoreSeries", () => {
     );
   });
 
+  it.each([
+    ["value,timestamp", (time: string, value: number) => `${value},${time}`],
+    ["host,timestamp,value", (time: string, value: number) => `web-1,"${time}",${value}`],
+  ])("reports the flagged row's own timestamp when the header is %s", async (header, line) => {
+    // Prepare
+    const values = noisySeries(2000);
+    values[1500] = 10_000;
+    const rows = seriesCsv(values).trimEnd().split("\n").slice(1);
+    const csv = `${header}\n${rows.map((row) => line(...splitRow(row))).join("\n")}\n`;
+    // Act
+    const { summary } = await scoreCsv(csv);
+    // Assess
+    expect(summary.flagged.find((anomaly) => anomaly.value === 10_000)?.timestamp).toBe(
+      "2014-02-19 05:00:00",
+    );
+  });
+
   it("handles gaps and irregular timestamps", async () => {
     const values = noisySeries(1500);
     const start = Date.UTC(2014, 1, 14);
@@ -92,3 +109,8 @@ describe("scoreSeries", () => {
     expect((error as Error).message).toMatch(new RegExp(`^Line ${line}: `));
   });
 });
+
+function splitRow(row: string): [string, number] {
+  const [time = "", value = ""] = row.split(",");
+  return [time, Number(value)];
+}
