@@ -167,7 +167,12 @@ async function applyMigration(
   const attributes = { version: migration.version, name: migration.name };
   ctx.progress(`Applying ${label} (${index + 1}/${total})`, { ...attributes, phase: "started" });
   const started = performance.now();
-  await runSection(session, migration.up, () => historyInsertSql(tables, migration, who));
+  // A transaction's bookkeeping is sent before its statements ran: the server measures it then.
+  const measured = () =>
+    migration.up.transaction === "none" ? performance.now() - started : undefined;
+  await runSection(session, migration.up, () =>
+    historyInsertSql(tables, migration, who, measured()),
+  );
   const durationMs = performance.now() - started;
   const kind = dominantKind(migration);
   ctx.metrics.addWithDimensions("MigrationDuration", "Milliseconds", durationMs, {
@@ -245,9 +250,7 @@ async function failRun(
         failed: migration.version,
         invalidIndexes: leftover?.invalidIndexes ?? [],
       },
-      hint: leftover
-        ? "Run `ops migrate repair` to drop what the failure left, fix the cause, then run migrate again."
-        : `Fix the statement at ${describeLocation(details)} and run migrate again.`,
+      hint: failureHint(details, leftover),
       cause: error.cause,
     },
   );
@@ -284,6 +287,18 @@ async function lostConnection(
     `while running ${describeLocation(details)}`,
     consequence,
   );
+}
+
+const ACTIVE_SQL_TRANSACTION = "25001";
+
+function failureHint(details: StatementFailureDetails, leftover: Leftover | null): string {
+  if (leftover) {
+    return "Run `ops migrate repair` to drop what the failure left, fix the cause, then run migrate again.";
+  }
+  if (details.sqlState === ACTIVE_SQL_TRANSACTION) {
+    return `The statement at ${describeLocation(details)} cannot run inside a transaction: mark the section \`-- migrate:up transaction:false\` (or start a .up.sql file with \`-- migrate:no-transaction\`) and run migrate again.`;
+  }
+  return `Fix the statement at ${describeLocation(details)} and run migrate again.`;
 }
 
 interface Leftover {

@@ -35,7 +35,7 @@ const LOCK_NOT_AVAILABLE = "55P03";
  * left an invalid index). Throws `SectionError`.
  *
  * @example
- * await runSection(session, migration.up, () => historyInsertSql(tables, migration, ms, who));
+ * await runSection(session, migration.up, () => historyInsertSql(tables, migration, who));
  */
 export async function runSection(
   session: MigrationSession,

@@ -59,8 +59,8 @@ export interface RunIdentity {
 
 /**
  * The INSERT of a history row as plain SQL (literals escaped), so it can share a round trip with
- * the COMMIT that follows it. The duration is measured by the server: from the start of the
- * migration's transaction to the insert.
+ * the COMMIT that follows it. Without `durationMs`, the server measures it: from the start of
+ * the migration's transaction to the insert.
  *
  * @example
  * await client.query(`${historyInsertSql(tables, migration, who)}; COMMIT`);
@@ -69,7 +69,12 @@ export function historyInsertSql(
   tables: EngineTables,
   migration: Migration,
   who: RunIdentity,
+  durationMs?: number,
 ): string {
+  const duration =
+    durationMs === undefined
+      ? "round(extract(epoch FROM clock_timestamp() - now()) * 1000)::int"
+      : String(Math.round(durationMs));
   const values = [
     migration.version,
     migration.name,
@@ -80,7 +85,7 @@ export function historyInsertSql(
     .map((value) => pg.escapeLiteral(value))
     .join(", ");
   return `INSERT INTO ${tables.history} (version, name, checksum, applied_by, request_id, duration_ms)
-    VALUES (${values}, round(extract(epoch FROM clock_timestamp() - now()) * 1000)::int)`;
+    VALUES (${values}, ${duration})`;
 }
 
 /**

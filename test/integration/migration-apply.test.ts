@@ -149,6 +149,28 @@ describe("applyPendingMigrations", () => {
     expect(error.message).toContain('relation "missing" does not exist');
   });
 
+  it("tells how to mark a statement that cannot run inside a transaction", async () => {
+    const url = await createTestDatabase();
+    const concurrently: MigrationSpec = {
+      version: "20240105000000",
+      name: "index_email",
+      up: "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      down: "DROP INDEX users_email_idx;",
+    };
+
+    const error = await rejectionOf(
+      applyPendingMigrations(
+        manifestFrom([USERS, concurrently]),
+        options(url),
+        createTestContext(),
+      ),
+    );
+
+    expect(error.details).toMatchObject({ sqlState: "25001", line: 2 });
+    expect(error.hint).toContain("-- migrate:up transaction:false");
+    expect(error.data).toMatchObject({ rolledBack: [USERS.version], remainingApplied: [] });
+  });
+
   it("says exactly what stays applied when an automatic rollback meets an irreversible migration", async () => {
     const url = await createTestDatabase();
     const irreversible: MigrationSpec = { ...ORDERS, down: null };
