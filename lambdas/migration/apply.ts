@@ -100,8 +100,9 @@ async function migrate(
     data: {
       applied: applied.map((entry) => entry.migration.version),
       migrations: applied.map(describeApplied),
+      // Pending up to `to` is a prefix of all pending: what is left is the rest.
       pending: findPending(manifest, state.history)
-        .filter((migration) => !applied.some((entry) => entry.migration === migration))
+        .slice(applied.length)
         .map((migration) => migration.version),
       fingerprint,
       lockWaitMs: session.lockWaitMs,
@@ -133,9 +134,12 @@ function nothingToDo(
   warnings: string[],
   lockWaitMs: number,
 ): OperationResult {
-  const scope = options.to === undefined ? "" : ` up to version ${options.to}`;
+  const applied = `${countOf(state.history.length, "migration")} applied`;
   return {
-    summary: `Nothing to do: all ${countOf(state.history.length, "applied migration")} are current${scope}`,
+    summary:
+      options.to === undefined
+        ? `Nothing to do: ${applied}, none pending`
+        : `Nothing to do up to version ${options.to}: ${applied}`,
     data: { applied: [], migrations: [], pending: [], lockWaitMs, nothingToDo: true },
     warnings,
   };

@@ -40,8 +40,13 @@ export function engineTables(schema: string): EngineTables {
  * await ensureEngineTables(client, engineTables("public"));
  */
 export async function ensureEngineTables(client: pg.Client, tables: EngineTables): Promise<void> {
-  await client.query(`
-    CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(tables.schema)};
+  // Even with IF NOT EXISTS, CREATE SCHEMA needs the CREATE privilege on the database: skip it
+  // for "public", which exists, so a migration role without that privilege still works.
+  const schema =
+    tables.schema === "public"
+      ? ""
+      : `CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(tables.schema)};`;
+  await client.query(`${schema}
     CREATE TABLE IF NOT EXISTS ${tables.history} (
       version     text PRIMARY KEY,
       name        text NOT NULL,

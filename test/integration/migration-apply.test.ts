@@ -409,7 +409,7 @@ describe("applyPendingMigrations", () => {
       createTestContext(),
     );
 
-    expect(again.summary).toBe("Nothing to do: all 1 applied migration are current");
+    expect(again.summary).toBe("Nothing to do: 1 migration applied, none pending");
     expect(again.data).toMatchObject({ applied: [], nothingToDo: true });
   });
 });
