@@ -82,7 +82,18 @@ async function migrate(
   }
   const applied: AppliedInRun[] = [];
   for (const [index, migration] of pending.entries()) {
-    guardTimeBudget(session, applied, pending.slice(index));
+    const outOfTime = timeBudgetExhausted(session, applied, pending.slice(index));
+    if (outOfTime) {
+      // What was applied stays: record its fingerprint so validate does not report it as drift.
+      if (applied.length > 0) {
+        await recordFingerprint(session.client, session.tables, {
+          operation: "migrate",
+          requestId: session.ctx.requestId,
+        });
+      }
+      session.ctx.metrics.add("MigrationsApplied", "Count", applied.length);
+      throw outOfTime;
+    }
     try {
       applied.push(await applyMigration(session, migration, index, pending.length));
     } catch (error) {
@@ -190,17 +201,17 @@ async function applyMigration(
   return { migration, durationMs };
 }
 
-/** No new migration starts with less time left than the safety margin. */
-function guardTimeBudget(
+/** No new migration starts with less time left than the safety margin: the error to stop with. */
+function timeBudgetExhausted(
   session: MigrationSession,
   applied: readonly AppliedInRun[],
   remaining: readonly Migration[],
-): void {
+): OpsError | null {
   const left = session.ctx.remainingTimeMs();
   const margin = session.settings.safetyMarginMs;
-  if (left >= margin) return;
+  if (left >= margin) return null;
   const next = remaining[0];
-  throw new OpsError(
+  return new OpsError(
     "TIME_BUDGET_EXHAUSTED",
     `Stopped before ${next?.up.file}: ${formatDuration(left)} left, below the safety margin of ${formatDuration(margin)}. Applied ${countOf(applied.length, "migration")}; ${countOf(remaining.length, "migration")} still pending.`,
     {

@@ -69,7 +69,11 @@ async function rollback(
   }
   const rolledBack: string[] = [];
   for (const [index, migration] of targets.entries()) {
-    guardTimeBudget(session, rolledBack, targets.slice(index));
+    const outOfTime = timeBudgetExhausted(session, rolledBack, targets.slice(index));
+    if (outOfTime) {
+      if (rolledBack.length > 0) await recordRollbackFingerprint(session);
+      throw outOfTime;
+    }
     try {
       session.ctx.progress(`Rolling back ${migration.version}_${migration.name}`, {
         version: migration.version,
@@ -81,10 +85,7 @@ async function rollback(
       throw await failRollback(session, migration, error, rolledBack, targets.slice(index + 1));
     }
   }
-  const fingerprint = await recordFingerprint(session.client, session.tables, {
-    operation: "rollback",
-    requestId: session.ctx.requestId,
-  });
+  const fingerprint = await recordRollbackFingerprint(session);
   session.ctx.metrics.add("MigrationsRolledBack", "Count", rolledBack.length);
   const durationMs = performance.now() - started;
   return {
@@ -146,14 +147,14 @@ function irreversibleError(migration: Migration, reachable: number, asked: numbe
   );
 }
 
-function guardTimeBudget(
+function timeBudgetExhausted(
   session: MigrationSession,
   rolledBack: readonly string[],
   remaining: readonly Migration[],
-): void {
+): OpsError | null {
   const left = session.ctx.remainingTimeMs();
-  if (left >= session.settings.safetyMarginMs) return;
-  throw new OpsError(
+  if (left >= session.settings.safetyMarginMs) return null;
+  return new OpsError(
     "TIME_BUDGET_EXHAUSTED",
     `Stopped before rolling back ${remaining[0]?.up.file}: ${formatDuration(left)} left, below the safety margin of ${formatDuration(session.settings.safetyMarginMs)}. Rolled back ${countOf(rolledBack.length, "migration")}.`,
     {
@@ -181,12 +182,7 @@ async function failRollback(
   if (error.connectionLost) {
     return connectionLost(error.cause, data, `while rolling back ${describeLocation(details)}`);
   }
-  if (rolledBack.length > 0) {
-    await recordFingerprint(session.client, session.tables, {
-      operation: "rollback",
-      requestId: session.ctx.requestId,
-    });
-  }
+  if (rolledBack.length > 0) await recordRollbackFingerprint(session);
   const before = rolledBack.length ? ` Rolled back before it: ${rolledBack.join(", ")}.` : "";
   return new OpsError(
     "ROLLBACK_FAILED",
@@ -198,4 +194,11 @@ async function failRollback(
       cause: error.cause,
     },
   );
+}
+
+function recordRollbackFingerprint(session: MigrationSession): Promise<string> {
+  return recordFingerprint(session.client, session.tables, {
+    operation: "rollback",
+    requestId: session.ctx.requestId,
+  });
 }

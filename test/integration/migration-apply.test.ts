@@ -6,6 +6,7 @@ import {
   describeSchema,
   getMigrationStatus,
   rollbackMigrations,
+  validateMigrations,
 } from "../../lambdas/migration/engine.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
 import { type MigrationSpec, manifestFrom } from "../helpers/migration-manifest.ts";
@@ -328,6 +329,11 @@ describe("applyPendingMigrations", () => {
     const error = await rejectionOf(
       applyPendingMigrations(manifestFrom([USERS, ORDERS, VIEW_AND_FUNCTION]), options(url), ctx),
     );
+    const validAfterStop = await validateMigrations(
+      manifestFrom([USERS, ORDERS, VIEW_AND_FUNCTION]),
+      options(url),
+      createTestContext(),
+    );
     left = 100_000;
     const resumed = await applyPendingMigrations(
       manifestFrom([USERS, ORDERS, VIEW_AND_FUNCTION]),
@@ -341,6 +347,7 @@ describe("applyPendingMigrations", () => {
       applied: [USERS.version],
       pending: [ORDERS.version, VIEW_AND_FUNCTION.version],
     });
+    expect(validAfterStop.summary).toMatch(/^Valid: 1 applied migration/);
     expect(resumed.data.applied).toEqual([ORDERS.version, VIEW_AND_FUNCTION.version]);
   });
 
