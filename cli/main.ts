@@ -8,6 +8,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import("./commands/migrate.ts")).migrateCommand,
   health: async () => (await import("./commands/health.ts")).healthCommand,
+  invoke: async () => (await import("./commands/invoke.ts")).invokeCommand,
   local: async () => (await import("./commands/local.ts")).localCommand,
   analyze: async () => (await import("./commands/analyze.ts")).analyzeCommand,
 };

@@ -13,6 +13,8 @@ Usage:
   ops migrate status|plan|up|down|validate|repair [--dir DIR] [--database-url URL]
                                                    [--to V] [--steps N] [--json]
   ops health [--database-url URL] [--endpoint URL]... [--json]
+  ops invoke FUNCTION OPERATION [--params JSON|@file] [--env ENV] [--json]
+                                           invoke an ops Lambda (--env local: the local stack)
   ops local start [--port N] [--bundles]   local stack: embedded PostgreSQL + local Lambda
                                            endpoint; prints \`export NAME=value\` lines
   ops analyze --input FILE.csv [--output FILE.csv] [--detector NAME] [--json]

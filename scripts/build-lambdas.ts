@@ -4,14 +4,14 @@
  * These bundles are what the cold-start benchmark imports and what Terraform zips.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
-import ncc from "@vercel/ncc";
 import { buildManifest, writeManifest } from "../lambdas/migration/manifest.ts";
+import { bundleWithNcc, ROOT } from "./ncc.ts";
+import { zipLambdas } from "./zip-lambdas.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT = path.join(ROOT, "build/lambdas");
-const ENTRIES = path.join(ROOT, "build/.entries");
+const ENTRIES = path.join(ROOT, "build/.entries/lambdas");
 
 /** Names of the folders under lambdas/ that hold a handler. */
 export async function lambdaNames(): Promise<string[]> {
@@ -24,34 +24,18 @@ export async function lambdaNames(): Promise<string[]> {
     .sort();
 }
 
-async function bundle(name: string): Promise<number> {
-  // ncc reads the tsconfig nearest to the entry. The project's tsconfig is for type-checking
-  // (`allowImportingTsExtensions` + `noEmit`); bundling needs one that allows emitting.
-  const entry = path.join(ENTRIES, `${name}.ts`);
-  await writeFile(entry, `export { handler } from "../../lambdas/${name}/handler.ts";\n`);
-  const { code, assets } = await ncc(entry, {
+function bundle(name: string): Promise<number> {
+  return bundleWithNcc({
+    entriesDir: ENTRIES,
+    name,
+    entrySource: `export { handler } from "../../../lambdas/${name}/handler.ts";\n`,
+    outDir: path.join(OUT, name),
+    outFile: "index.mjs",
     minify: true,
-    quiet: true,
-    target: "es2022",
-    transpileOnly: true,
   });
-  const dir = path.join(OUT, name);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, "index.mjs"), code);
-  for (const [file, asset] of Object.entries(assets)) {
-    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await writeFile(path.join(dir, file), asset.source);
-  }
-  return Buffer.byteLength(code);
 }
 
 async function main(): Promise<void> {
-  await mkdir(ENTRIES, { recursive: true });
-  await writeFile(
-    path.join(ENTRIES, "tsconfig.json"),
-    `${JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { allowImportingTsExtensions: false, noEmit: false }, include: ["*.ts"], exclude: [] }, null, 2)}\n`,
-  );
   for (const name of await lambdaNames()) {
     const started = Date.now();
     const bytes = await bundle(name);
@@ -65,6 +49,7 @@ async function main(): Promise<void> {
       `build/lambdas/${name}/index.mjs  ${(bytes / 1024).toFixed(0)} KiB${extra}  (${Date.now() - started} ms)`,
     );
   }
+  await zipLambdas(OUT, await lambdaNames());
 }
 
 await main();
