@@ -141,6 +141,8 @@ async function main(): Promise<void> {
   captureStream(process.stderr);
   prefixConsole();
   exitOnStrayErrors();
+  // The endpoint went away without stopping this process (e.g. it was killed): do not linger.
+  process.on("disconnect", () => process.exit(0));
   if (!file || !exportName) throw new Error("usage: bootstrap.ts <handler module> <export name>");
   const handler = await loadHandler(file, exportName);
   if (!handler) return;
