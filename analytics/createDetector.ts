@@ -3,8 +3,9 @@ import { CusumDetector } from "./detectors/cusum.ts";
 import { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
 import { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 import { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+import { SubsequenceNoveltyDetector } from "./detectors/subsequenceNovelty.ts";
 import { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
-import { EnsembleDetector } from "./ensemble.ts";
+import { EnsembleDetector, type EnsembleOptions } from "./ensemble.ts";
 import { SeriesInputError } from "./errors.ts";
 import { DETECTOR_NAMES, type DetectorName, type StreamingDetector } from "./types.ts";
 
@@ -17,6 +18,7 @@ const createRawDetectors = {
   seasonal: () => new SeasonalBaselineDetector(),
   cusum: () => new CusumDetector({ baselineSpan: 500 }),
   volatility: () => new VolatilityShiftDetector({ span: 12, window: 601 }),
+  novelty: () => new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 }),
 } satisfies Record<Exclude<DetectorName, "ensemble">, () => StreamingDetector>;
 
 /**
@@ -27,10 +29,25 @@ const createRawDetectors = {
  * const score = detector.update(Date.parse("2014-02-14T14:27:00Z"), 0.132);
  */
 export function createDetector(name: DetectorName = "ensemble"): StreamingDetector {
-  if (name === "ensemble") {
-    return new EnsembleDetector(Object.values(createRawDetectors).map((create) => create()));
-  }
+  if (name === "ensemble") return createEnsemble();
   return new CalibratedDetector(createRawDetectors[name]());
+}
+
+/**
+ * The ensemble of every raw detector; `options` exist for benchmarking alternatives.
+ *
+ * @example
+ * const detector = createEnsemble({ combine: "fisher" });
+ */
+export function createEnsemble(
+  options: EnsembleOptions & { members?: Array<Exclude<DetectorName, "ensemble">> } = {},
+): StreamingDetector {
+  const names =
+    options.members ?? (Object.keys(createRawDetectors) as Array<keyof typeof createRawDetectors>);
+  return new EnsembleDetector(
+    names.map((name) => createRawDetectors[name]()),
+    options,
+  );
 }
 
 /**

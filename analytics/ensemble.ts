@@ -1,13 +1,20 @@
 import { anomalyProbability, TailCalibrator } from "./calibration.ts";
+import { EpisodeDebouncer } from "./episodeDebouncer.ts";
 import type { StreamingDetector } from "./types.ts";
 
+export interface EnsembleOptions {
+  /** Half-life, in rows, of the episode debouncer's memory of the last alert. Default 100. */
+  readonly debounceHalfLife?: number;
+}
+
 /**
- * Combines raw detectors into one probability: each member's surprise is calibrated into a
- * p-value on that member's own past, the p-values are combined with Fisher's method
+ * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
+ * that member's own past, the p-values are combined with Fisher's method
  * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
- * combined p-value is mapped to a probability of anomaly. The members are not independent, so
- * the combined p-value is optimistic; the calibration on the series' own past and the prior of
- * `anomalyProbability` keep the false-alarm rate in check.
+ * combined p-value is mapped to a probability of anomaly. Finally the episode debouncer keeps
+ * only the rising edge of each episode: the score is the probability that this row starts a new
+ * anomaly, not that it belongs to one, so an episode alerts once (NAB and on-call people alike
+ * count only the first alert; every repeat is noise).
  *
  * @example
  * const ensemble = new EnsembleDetector([new RobustZScoreDetector({ window: 301 }), new CusumDetector({ baselineSpan: 500 })]);
@@ -15,9 +22,14 @@ import type { StreamingDetector } from "./types.ts";
  */
 export class EnsembleDetector implements StreamingDetector {
   private readonly calibrators: TailCalibrator[];
+  private readonly debouncer: EpisodeDebouncer;
 
-  constructor(private readonly members: readonly StreamingDetector[]) {
+  constructor(
+    private readonly members: readonly StreamingDetector[],
+    options: EnsembleOptions = {},
+  ) {
     this.calibrators = members.map(() => new TailCalibrator());
+    this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
   }
 
   update(timestamp: number, value: number): number {
@@ -27,7 +39,8 @@ export class EnsembleDetector implements StreamingDetector {
       const pValue = (this.calibrators[index] as TailCalibrator).pValue(surprise);
       evidence -= Math.log(Math.max(pValue, 1e-300));
     }
-    return anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
+    const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
+    return this.debouncer.shape(probability);
   }
 }
 

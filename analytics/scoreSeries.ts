@@ -2,7 +2,7 @@ import type { Writable } from "node:stream";
 import { createDetector } from "./createDetector.ts";
 import { SeriesCsvParser } from "./csv.ts";
 import { ScoredCsvWriter } from "./scoredCsvWriter.ts";
-import type { DetectorName } from "./types.ts";
+import type { DetectorName, StreamingDetector } from "./types.ts";
 
 /** A row whose score reached the flag threshold. */
 export interface FlaggedAnomaly {
@@ -14,6 +14,8 @@ export interface FlaggedAnomaly {
 export interface ScoreSeriesOptions {
   /** Detector to run; default "ensemble". */
   readonly detector?: DetectorName;
+  /** Builds the detector instead of `detector` (benchmarks try configurations through this). */
+  readonly createDetector?: () => StreamingDetector;
   /** Rows scoring at least this are reported as flagged. Default 0.5: more likely anomalous than not. */
   readonly flagThreshold?: number;
   /** At most this many flagged rows are kept in the summary (the count is always exact). Default 10 000. */
@@ -43,7 +45,7 @@ export async function scoreSeries(
   output: Writable,
   options: ScoreSeriesOptions = {},
 ): Promise<ScoreSeriesSummary> {
-  const detector = createDetector(options.detector ?? "ensemble");
+  const detector = options.createDetector?.() ?? createDetector(options.detector ?? "ensemble");
   const flagThreshold = options.flagThreshold ?? DEFAULT_FLAG_THRESHOLD;
   const maxFlaggedKept = options.maxFlaggedKept ?? 10_000;
   const flagged: FlaggedAnomaly[] = [];

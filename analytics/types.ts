@@ -15,5 +15,6 @@ export const DETECTOR_NAMES = [
   "seasonal",
   "cusum",
   "volatility",
+  "novelty",
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
