@@ -11,6 +11,8 @@ export interface LambdaBundle {
   /** index.mjs plus every chunk (`*.js`, `*.mjs`, `*.cjs`) beside it. */
   readonly codeBytes: number;
   readonly chunkFiles: number;
+  /** build/lambdas/<name>.zip, the deployment package, when the build writes one. */
+  readonly zipBytes?: number;
 }
 
 /** What `npm run build:lambdas` produced, and which handlers it did not (re)build. */
@@ -38,7 +40,8 @@ export async function buildLambdaBundles(repoRoot: string): Promise<BuildResult>
   for (const name of expected) {
     const dir = path.join(repoRoot, "build/lambdas", name);
     const entry = path.join(dir, "index.mjs");
-    if (!existsSync(entry) || (await stat(entry)).mtimeMs < started - 1000) {
+    // ctime, not mtime: the build pins mtimes (1980) so its zips are reproducible.
+    if (!existsSync(entry) || (await stat(entry)).ctimeMs < started - 1000) {
       missing.push({ name, reason: `not built (build exit ${build.exitCode}: ${build.tail})` });
       continue;
     }
@@ -64,12 +67,14 @@ async function measureBundle(name: string, dir: string): Promise<LambdaBundle> {
   const sizes = await Promise.all(
     codeFiles.map(async (file) => (await stat(path.join(dir, file))).size),
   );
+  const zip = `${dir}.zip`;
   return {
     name,
     entry,
     entryBytes: (await stat(entry)).size,
     codeBytes: sizes.reduce((sum, size) => sum + size, 0),
     chunkFiles: codeFiles.length - 1,
+    ...(existsSync(zip) ? { zipBytes: (await stat(zip)).size } : {}),
   };
 }
 
