@@ -12,6 +12,7 @@ import {
   payloadText,
   temporaryHome,
 } from "../fixtures/lambdas/harness.ts";
+import { runOps } from "../helpers/run-cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -106,4 +107,15 @@ describe("ops local start (as a process)", () => {
     expect(existsSync(path.join(home, "postgres/data/postmaster.pid"))).toBe(false);
     expect(existsSync(path.join(home, "local-stack.json"))).toBe(false);
   }, 240_000);
+
+  it.each([
+    ["local", "expected 'ops local start"],
+    ["local stop", "got 'stop'"],
+    ["local start --port 70000", "--port must be a port number from 0 to 65535"],
+  ])("rejects `ops %s` with exit code 2 and the reason", async (command, reason) => {
+    const run = await runOps(command.split(" "));
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(reason);
+  });
 });
