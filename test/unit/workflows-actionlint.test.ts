@@ -43,7 +43,7 @@ describe("GitHub workflows", () => {
   });
 
   it("reports a broken workflow (the linter is really running)", () => {
-    const broken = "on: push\njobs:\n  a:\n    runs-on: [ubuntu-latest\n";
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n";
 
     expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
   });
