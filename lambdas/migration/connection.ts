@@ -1,5 +1,6 @@
 import pg from "pg";
 import { OpsError } from "../kit/errors.ts";
+import { redactText } from "../kit/redact.ts";
 import type { EngineSettings } from "./options.ts";
 
 const APPLICATION_NAME = "ops-migrate";
@@ -66,7 +67,7 @@ export async function openConnection(settings: EngineSettings): Promise<pg.Clien
     await client.end().catch(() => {});
     throw new OpsError(
       "CONNECTION_FAILED",
-      `Could not connect to ${describeTarget(client)}: ${redactSecrets(errorMessage(error))}`,
+      `Could not connect to ${describeTarget(client)}: ${redactText(errorMessage(error))}`,
       {
         retryable: true,
         details: { host: client.host, port: client.port, database: client.database },
@@ -99,13 +100,6 @@ export function isConnectionLost(error: unknown): boolean {
   }
   const message = errorMessage(error);
   return /Connection terminated|not queryable|connection error|EPIPE/i.test(message);
-}
-
-/** Replaces `user:password@` in URLs and `password=…` pairs with a redacted marker. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\w+:\/\/[^:/@\s]+:)[^@\s]+@/g, "$1***@")
-    .replace(/(password\s*=\s*)\S+/gi, "$1***");
 }
 
 export function errorMessage(error: unknown): string {

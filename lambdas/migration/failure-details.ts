@@ -1,4 +1,4 @@
-import { redactSecrets } from "./connection.ts";
+import { redactText } from "../kit/redact.ts";
 import type { SectionError } from "./execute.ts";
 import type { Migration } from "./types.ts";
 
@@ -46,7 +46,7 @@ export function describeStatementFailure(
     errorLine,
     statement: statement === null ? null : truncate(statement.sql, 1_000),
     sqlState: error.sqlState,
-    error: redactSecrets(error.message),
+    error: redactText(error.message),
     pgDetail: cause.detail ?? null,
     pgHint: cause.hint ?? null,
   };
