@@ -12,7 +12,7 @@ import { checkExpectations, describeExpectFailures, type ExpectFailure } from ".
 import { parseInvokeInputs } from "./inputs.ts";
 import { awsInvokeDeps, describeFailure, type InvokeReport, invokeOpsFunction } from "./invoke.ts";
 import { invokeOutputs } from "./outputs.ts";
-import { invokeSummary } from "./summary.ts";
+import { invokeErrorSummary, invokeSummary } from "./summary.ts";
 
 /**
  * Runs the action in the current process (the runner's environment and files). Never rejects.
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setOutput("ok", "false");
     failure = messageOf(error);
-    if (error instanceof InvokeError) await writeSummary(errorSummary(error));
+    if (error instanceof InvokeError) await writeSummary(invokeErrorSummary(error));
   }
   if (failure) core.setFailed(redactText(failure));
 }
@@ -83,14 +83,6 @@ async function writeSummary(markdown: string): Promise<void> {
   // Outside a runner (e.g. a local run of the bundle) there is no summary file.
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(markdown).write();
-}
-
-function errorSummary(error: InvokeError): string {
-  return `## ❌ Invoke failed: ${error.code}\n\n${escapeHtml(redactText(error.message))}\n\nNext: ${escapeHtml(error.hint)}\n`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 function messageOf(error: unknown): string {

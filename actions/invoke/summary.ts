@@ -1,5 +1,7 @@
 import { isRecord } from "../../lambdas/kit/envelope.ts";
+import { redactText } from "../../lambdas/kit/redact.ts";
 import { SummaryBuilder } from "../kit/summary.ts";
+import type { InvokeError } from "./errors.ts";
 import type { ExpectFailure } from "./expect.ts";
 import { describeExpectFailures } from "./expect.ts";
 import type { InvokeOutcome, InvokeReport } from "./invoke.ts";
@@ -53,6 +55,21 @@ export function invokeSummary(
       report.payload === undefined ? "" : JSON.stringify(report.payload, null, 2),
       "json",
     )
+    .render();
+}
+
+/**
+ * The job summary when the function could not be invoked (not found, not ready, throttled until
+ * the deadline, no answer in time, another account).
+ *
+ * @example
+ * await core.summary.addRaw(invokeErrorSummary(error)).write();
+ */
+export function invokeErrorSummary(error: InvokeError): string {
+  return new SummaryBuilder()
+    .heading(`❌ Invoke failed: ${error.code}`)
+    .paragraph(redactText(error.message))
+    .paragraph(`Next: ${error.hint}`)
     .render();
 }
 

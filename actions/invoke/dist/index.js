@@ -72976,6 +72976,7 @@ function countsText(counts) {
 
 
 
+
 const HEADLINES = {
     succeeded: "✅ succeeded",
     failed: "❌ failed",
@@ -73019,6 +73020,20 @@ function invokeSummary(report, expectFailures) {
     return summary
         .collapsed("Log tail", report.logTail)
         .collapsed("Result", report.payload === undefined ? "" : JSON.stringify(report.payload, null, 2), "json")
+        .render();
+}
+/**
+ * The job summary when the function could not be invoked (not found, not ready, throttled until
+ * the deadline, no answer in time, another account).
+ *
+ * @example
+ * await core.summary.addRaw(invokeErrorSummary(error)).write();
+ */
+function invokeErrorSummary(error) {
+    return new SummaryBuilder()
+        .heading(`❌ Invoke failed: ${error.code}`)
+        .paragraph(redactText(error.message))
+        .paragraph(`Next: ${error.hint}`)
         .render();
 }
 function detailRows(report) {
@@ -73086,7 +73101,7 @@ async function run() {
         setOutput("ok", "false");
         failure = messageOf(error);
         if (error instanceof InvokeError)
-            await writeSummary(errorSummary(error));
+            await writeSummary(invokeErrorSummary(error));
     }
     if (failure)
         setFailed(redactText(failure));
@@ -73119,12 +73134,6 @@ async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     await summary.addRaw(markdown).write();
-}
-function errorSummary(error) {
-    return `## ❌ Invoke failed: ${error.code}\n\n${main_escapeHtml(redactText(error.message))}\n\nNext: ${main_escapeHtml(error.hint)}\n`;
-}
-function main_escapeHtml(text) {
-    return text.replace(/[<>&]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 function messageOf(error) {
     if (error instanceof InputError)
