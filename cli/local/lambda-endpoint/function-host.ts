@@ -1,13 +1,9 @@
 import { performance } from "node:perf_hooks";
-import { MAX_PAYLOAD_BYTES } from "./api-errors.ts";
 import { FunctionConcurrency } from "./concurrency.ts";
-import {
-  ExecutionEnvironment,
-  type InvokeOutcome,
-  RuntimeInitError,
-} from "./execution-environment.ts";
+import { ExecutionEnvironment, RuntimeInitError } from "./execution-environment.ts";
 import type { LocalFunction } from "./functions.ts";
 import type { InvocationHistory, InvocationRecord } from "./history.ts";
+import { endingOf, type InvocationEnding, recordedOutcome } from "./invocation-ending.ts";
 import { billedDuration, InvocationLog, reportLine } from "./invocation-log.ts";
 import { lambdaVariables, type RuntimeSettings } from "./lambda-variables.ts";
 
@@ -181,41 +177,18 @@ export class FunctionHost {
       durationMs,
       maxMemoryUsedMb: outcome.maxMemoryUsedMb,
     };
-    return this.complete(log, measured, this.describe(outcome, request.requestId, log));
-  }
-
-  private describe(
-    outcome: InvokeOutcome,
-    requestId: string,
-    log: InvocationLog,
-  ): { payload: string; errorType?: string; status?: "timeout" | "error" } {
-    switch (outcome.kind) {
-      case "result":
-        return Buffer.byteLength(outcome.payload) > MAX_PAYLOAD_BYTES
-          ? tooLargeResponse(outcome.payload)
-          : { payload: outcome.payload };
-      case "error":
-        return { payload: JSON.stringify(outcome.error), errorType: outcome.error.errorType };
-      case "timeout": {
-        const message = `Task timed out after ${this.fn.timeout.toFixed(2)} seconds`;
-        log.line(`${new Date().toISOString()} ${requestId} ${message}`);
-        const errorMessage = `RequestId: ${requestId} Error: ${message}`;
-        const payload = JSON.stringify({ errorType: "Sandbox.Timedout", errorMessage });
-        return { payload, errorType: "Sandbox.Timedout", status: "timeout" };
-      }
-      case "exit": {
-        const errorMessage = `RequestId: ${requestId} Error: ${outcome.error.errorMessage}`;
-        log.line(`${errorMessage}\n${outcome.error.errorType}`);
-        const payload = JSON.stringify({ errorType: outcome.error.errorType, errorMessage });
-        return { payload, errorType: outcome.error.errorType, status: "error" };
-      }
-    }
+    const ending = endingOf(outcome, {
+      requestId: request.requestId,
+      timeoutSeconds: this.fn.timeout,
+    });
+    if (ending.platformLine) log.line(ending.platformLine);
+    return this.complete(log, measured, ending);
   }
 
   private async complete(
     log: InvocationLog,
     measured: Measured,
-    ending: { payload: string; errorType?: string; status?: "timeout" | "error" },
+    ending: InvocationEnding,
   ): Promise<InvocationResult> {
     const billedDurationMs = billedDuration(measured.durationMs, measured.initDurationMs);
     log.line(`END RequestId: ${measured.requestId}`);
@@ -234,7 +207,7 @@ export class FunctionHost {
     const functionError = ending.errorType ? "Unhandled" : undefined;
     await this.options.history.append({
       ...this.recordOf(measured, billedDurationMs),
-      ...outcomeOf(ending.payload, ending.errorType),
+      ...recordedOutcome(ending),
     });
     return { requestId: measured.requestId, payload: ending.payload, functionError, log };
   }
@@ -268,44 +241,5 @@ export class FunctionHost {
       errorCode: "TooManyRequestsException",
       functionError: null,
     });
-  }
-}
-
-function tooLargeResponse(payload: string) {
-  const errorMessage = `Response payload size (${Buffer.byteLength(payload)} bytes) exceeded maximum allowed payload size (${MAX_PAYLOAD_BYTES} bytes).`;
-  const errorType = "Function.ResponseSizeTooLarge";
-  return {
-    payload: JSON.stringify({ errorType, errorMessage }),
-    errorType,
-    status: "error" as const,
-  };
-}
-
-/** ok / errorCode of a record: the function error, else the ops result envelope's own verdict. */
-function outcomeOf(
-  payload: string,
-  errorType: string | undefined,
-): Pick<InvocationRecord, "ok" | "errorCode" | "functionError"> {
-  if (errorType) return { ok: false, errorCode: errorType, functionError: "Unhandled" };
-  const envelope = parseObject(payload);
-  if (envelope?.ok === false) {
-    const code = (envelope.error as { code?: unknown } | undefined)?.code;
-    return {
-      ok: false,
-      errorCode: typeof code === "string" ? code : "FAILED",
-      functionError: null,
-    };
-  }
-  return { ok: true, errorCode: null, functionError: null };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { functionNotFound, LambdaApiError } from "./api-errors.ts";
-import {
-  type FunctionConfiguration,
-  functionConfiguration,
-  listFunctionsPage,
-} from "./configuration.ts";
-import { FunctionHost } from "./function-host.ts";
-import { isLatest, parseFunctionReference } from "./function-name.ts";
+import { LambdaApiError } from "./api-errors.ts";
+import { listFunctionsPage } from "./configuration.ts";
+import { FunctionRegistry } from "./function-registry.ts";
 import type { LocalFunction } from "./functions.ts";
 import { openInvocationHistory } from "./history.ts";
 import { sendApiError, sendJson, serviceError } from "./http.ts";
@@ -58,113 +53,74 @@ export const LOCAL_ACCOUNT_ID = "123456789012";
  */
 export async function startLambdaEndpoint(options: LambdaEndpointOptions): Promise<LambdaEndpoint> {
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const arnOf = (name: string) => `arn:aws:lambda:${options.region}:${accountId}:function:${name}`;
-  const hosts = new Map<string, FunctionHost>();
-  const background = new Set<Promise<unknown>>();
-  const onLog = options.onLog ?? (() => {});
-  const lastModified = new Date();
-
+  const registry = new FunctionRegistry(options.region, accountId, options.onLog ?? (() => {}));
   const server = createServer((request, response) => {
     const requestId = randomUUID();
-    route(request, response, requestId).catch((error: unknown) => {
+    routeRequest(registry, { request, response, requestId }).catch((error: unknown) => {
       const apiError = error instanceof LambdaApiError ? error : serviceError(error);
       if (!response.headersSent) sendApiError(response, apiError, requestId);
       else response.destroy();
     });
   });
-
-  async function route(request: IncomingMessage, response: ServerResponse, requestId: string) {
-    const url = new URL(request.url ?? "/", "http://localhost");
-    const [, name, action] =
-      /^\/2015-03-31\/functions(?:\/([^/]+)(?:\/(invocations|configuration))?)?\/?$/.exec(
-        url.pathname,
-      ) ?? [];
-    const resolve = () =>
-      resolveHost(decodeURIComponent(name ?? ""), url.searchParams.get("Qualifier"));
-    if (request.method === "POST" && name && action === "invocations") {
-      const run = (work: () => Promise<unknown>) => runInBackground(work);
-      return handleInvoke({ request, response, requestId, resolve, background: run });
-    }
-    if (request.method === "GET" && name && action === "configuration") {
-      return sendJson(response, 200, configurationOf(resolve()), { "x-amzn-RequestId": requestId });
-    }
-    if (request.method === "GET" && !name) {
-      const all = [...hosts.values()].map(configurationOf);
-      const query = {
-        marker: url.searchParams.get("Marker"),
-        maxItems: url.searchParams.get("MaxItems"),
-      };
-      return sendJson(response, 200, listFunctionsPage(all, query), {
-        "x-amzn-RequestId": requestId,
-      });
-    }
-    throw new LambdaApiError(
-      "UnknownOperationException",
-      404,
-      `The local Lambda endpoint serves Invoke, GetFunctionConfiguration and ListFunctions, not ${request.method} ${url.pathname}`,
-    );
-  }
-
-  function resolveHost(raw: string, qualifier: string | null): FunctionHost {
-    const reference = parseFunctionReference(raw, qualifier ?? undefined);
-    const host = reference && hosts.get(reference.name);
-    if (!reference || !host || !isLatest(reference)) {
-      const suffix = reference?.qualifier ? `:${reference.qualifier}` : "";
-      throw functionNotFound(`${arnOf(reference?.name ?? raw)}${suffix}`);
-    }
-    return host;
-  }
-
-  function configurationOf(host: FunctionHost): FunctionConfiguration {
-    return functionConfiguration(host.fn, { arn: host.arn, accountId, lastModified });
-  }
-
-  function runInBackground(work: () => Promise<unknown>): void {
-    const running = work()
-      .catch((error: unknown) => onLog("endpoint", `Event invocation failed: ${String(error)}\n`))
-      .finally(() => background.delete(running));
-    background.add(running);
-  }
-
   const port = await listen(server, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   const history = openInvocationHistory(options.historyFile);
   for (const fn of options.functions) {
-    hosts.set(
-      fn.name,
-      new FunctionHost(fn, {
-        arn: arnOf(fn.name),
-        region: options.region,
-        awsVariables: { AWS_ENDPOINT_URL_LAMBDA: url, ...options.awsVariables },
-        unreservedConcurrency: options.unreservedConcurrency ?? 10,
-        initTimeoutMs: options.initTimeoutMs ?? 30_000,
-        history,
-        onLog,
-      }),
-    );
+    registry.add(fn, {
+      region: options.region,
+      awsVariables: { AWS_ENDPOINT_URL_LAMBDA: url, ...options.awsVariables },
+      unreservedConcurrency: options.unreservedConcurrency ?? 10,
+      initTimeoutMs: options.initTimeoutMs ?? 30_000,
+      history,
+    });
   }
-
   return {
     url,
     port,
-    functionNames: [...hosts.keys()],
+    functionNames: registry.names,
     historyFile: options.historyFile,
-    throttle(functionName, count) {
-      const host = hosts.get(functionName);
-      if (!host)
-        throw new Error(
-          `Cannot throttle '${functionName}': the endpoint hosts ${[...hosts.keys()].join(", ")}`,
-        );
-      host.concurrency.throttleNext(count);
-    },
+    throttle: (functionName, count) => registry.throttle(functionName, count),
     async close() {
       server.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...hosts.values()].map((host) => host.stop()));
-      await Promise.allSettled([...background]);
+      await registry.stop();
       await closed;
     },
   };
+}
+
+const ROUTE = /^\/2015-03-31\/functions(?:\/([^/]+)(?:\/(invocations|configuration))?)?\/?$/;
+
+/** Invoke, GetFunctionConfiguration and ListFunctions; anything else is an unknown operation. */
+async function routeRequest(
+  registry: FunctionRegistry,
+  call: { request: IncomingMessage; response: ServerResponse; requestId: string },
+): Promise<void> {
+  const { request, response, requestId } = call;
+  const url = new URL(request.url ?? "/", "http://localhost");
+  const [, name, action] = ROUTE.exec(url.pathname) ?? [];
+  const headers = { "x-amzn-RequestId": requestId };
+  const resolve = () =>
+    registry.resolve(decodeURIComponent(name ?? ""), url.searchParams.get("Qualifier"));
+  if (request.method === "POST" && name && action === "invocations") {
+    const background = (work: () => Promise<unknown>) => registry.runInBackground(work);
+    return handleInvoke({ ...call, resolve, background });
+  }
+  if (request.method === "GET" && name && action === "configuration") {
+    return sendJson(response, 200, registry.configuration(resolve()), headers);
+  }
+  if (request.method === "GET" && !name) {
+    const query = {
+      marker: url.searchParams.get("Marker"),
+      maxItems: url.searchParams.get("MaxItems"),
+    };
+    return sendJson(response, 200, listFunctionsPage(registry.configurations(), query), headers);
+  }
+  throw new LambdaApiError(
+    "UnknownOperationException",
+    404,
+    `The local Lambda endpoint serves Invoke, GetFunctionConfiguration and ListFunctions, not ${request.method} ${url.pathname}`,
+  );
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
