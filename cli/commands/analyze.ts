@@ -3,7 +3,16 @@ import { rename, rm } from "node:fs/promises";
 import { devNull } from "node:os";
 import path from "node:path";
 import { analyzeSeriesFile, parseDetectorName, SeriesInputError } from "../../analytics/index.ts";
+import {
+  analyzeRunHistory,
+  describeRunHistory,
+  RunHistoryError,
+  readFunctionLimits,
+  readRunHistory,
+} from "../../analytics/patterns/index.ts";
 import { parseCommandArgs } from "../args.ts";
+import { renderFindings } from "../findings-renderer.ts";
+import { PACKAGE_ROOT } from "../local/paths.ts";
 import { bold, dim, table, yellow } from "../render.ts";
 import type { CliIo } from "../run-operation.ts";
 import { EXIT_OK, UsageError } from "../usage.ts";
@@ -25,8 +34,9 @@ export async function analyzeCommand(args: string[], io: CliIo): Promise<number>
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (values.history !== undefined) {
-    // --history (failure patterns) is added here.
-    throw new UsageError("--history is not available yet");
+    if (values.input !== undefined)
+      throw new UsageError("give either --input or --history, not both");
+    return analyzeHistory({ history: values.history, json: values.json ?? false }, io);
   }
   if (values.input === undefined)
     throw new UsageError("--input FILE.csv (or --history FILE.jsonl) is required");
@@ -102,6 +112,34 @@ async function analyzeSeries(
   if (anomalies.length > SHOWN_ANOMALIES)
     io.stdout(dim(`  … and ${result.flaggedCount - SHOWN_ANOMALIES} more (--json lists them)`));
   if (output) io.stdout(dim(`Wrote ${options.output}`));
+  return EXIT_OK;
+}
+
+/**
+ * `--history FILE.jsonl`: failure patterns in a run history, ranked (analytics/patterns). Exit 0
+ * whenever the analysis ran — findings are its report, not a failure; 2 for a missing file or a
+ * bad line (named).
+ */
+async function analyzeHistory(options: { history: string; json: boolean }, io: CliIo) {
+  const limits = await readFunctionLimits(
+    path.join(PACKAGE_ROOT, "infra/functions.auto.tfvars.json"),
+  );
+  let entries: Awaited<ReturnType<typeof readRunHistory>>;
+  try {
+    entries = await readRunHistory(path.resolve(options.history), {
+      knownFunctions: Object.keys(limits),
+    });
+  } catch (error) {
+    if (error instanceof RunHistoryError) throw new UsageError(`--history: ${error.message}`);
+    throw error;
+  }
+  const findings = analyzeRunHistory(entries, { functions: limits });
+  const history = { file: options.history, ...describeRunHistory(entries) };
+  io.stdout(
+    options.json
+      ? JSON.stringify({ history, findings }, null, 2)
+      : renderFindings(findings, history).join("\n"),
+  );
   return EXIT_OK;
 }
 
