@@ -1,16 +1,6 @@
-import type { FindingScope } from "./types.ts";
-
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
-export const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
-
-/** `migration/migrate/staging`, `health-check/production`, `staging`, plus the code when set. */
-export function scopeLabel(scope: FindingScope): string {
-  const parts = [scope.function, scope.operation, scope.environment].filter(
-    (part): part is string => part !== undefined,
-  );
-  return parts.join("/");
-}
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 
 /** `35 %` */
 export function percent(rate: number): string {
