@@ -38,7 +38,12 @@ export const PAYLOAD_LIMITS: Readonly<Record<InvocationType, number>> = {
   Event: 1024 * 1024,
 };
 
-/** The command envelope of a request (DESIGN.md §3.1), unsigned. */
+/**
+ * The command envelope of a request (DESIGN.md §3.1), unsigned.
+ *
+ * @example
+ * buildEvent(request); // { operation, params, dryRun, requestId, context }
+ */
 export function buildEvent(request: InvokeRequest) {
   return {
     operation: request.operation,

@@ -18,12 +18,22 @@ const ARN =
   /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
 const PARTIAL_ARN = /^(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
 
-/** Names of the environments that have an infra/environments/<name>.tfvars.json. */
+/**
+ * Names of the environments that have an infra/environments/<name>.tfvars.json.
+ *
+ * @example
+ * environmentNames(); // ["local", "production", "staging"]
+ */
 export function environmentNames(): string[] {
   return Object.keys(ENVIRONMENTS).sort();
 }
 
-/** Keys of infra/functions.auto.tfvars.json, e.g. `migration`. */
+/**
+ * Keys of infra/functions.auto.tfvars.json.
+ *
+ * @example
+ * functionKeys(); // ["health-check", "migration"]
+ */
 export function functionKeys(): string[] {
   return Object.keys(FUNCTION_TIMEOUTS).sort();
 }

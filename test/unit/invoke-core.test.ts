@@ -14,6 +14,7 @@ import {
   AwsCallError,
   FunctionNotFoundError,
   FunctionNotReadyError,
+  InvokeTimeoutError,
   RetriesExhaustedError,
 } from "../../actions/invoke/errors.ts";
 import {
@@ -310,6 +311,19 @@ describe("invokeOpsFunction — retry policy", () => {
       );
 
     await expect(invokeOpsFunction(REQUEST, deps().deps)).rejects.toThrow(AwsCallError);
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
+  });
+
+  it("stops waiting at timeout-seconds and says the function may still be running", async () => {
+    lambda.on(GetFunctionConfigurationCommand).resolves(ACTIVE);
+    lambda.on(InvokeCommand).rejects(Object.assign(new Error("aborted"), { name: "AbortError" }));
+
+    const failure = invokeOpsFunction(REQUEST, deps().deps);
+
+    await expect(failure).rejects.toThrow(InvokeTimeoutError);
+    await expect(failure).rejects.toThrow(
+      "No answer from 'ops-staging-migration' within 900 s (request gh-1-1-migrate-invoke-abc); it may still be running.",
+    );
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
   });
 

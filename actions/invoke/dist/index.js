@@ -71993,11 +71993,21 @@ const FUNCTION_TIMEOUTS = Object.fromEntries(Object.entries(functions_auto_tfvar
 const NAME = /^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
 const ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
 const PARTIAL_ARN = /^(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$/;
-/** Names of the environments that have an infra/environments/<name>.tfvars.json. */
+/**
+ * Names of the environments that have an infra/environments/<name>.tfvars.json.
+ *
+ * @example
+ * environmentNames(); // ["local", "production", "staging"]
+ */
 function environmentNames() {
     return Object.keys(ENVIRONMENTS).sort();
 }
-/** Keys of infra/functions.auto.tfvars.json, e.g. `migration`. */
+/**
+ * Keys of infra/functions.auto.tfvars.json.
+ *
+ * @example
+ * functionKeys(); // ["health-check", "migration"]
+ */
 function functionKeys() {
     return Object.keys(FUNCTION_TIMEOUTS).sort();
 }
@@ -72053,7 +72063,12 @@ const PAYLOAD_LIMITS = {
     DryRun: 6 * 1024 * 1024,
     Event: 1024 * 1024,
 };
-/** The command envelope of a request (DESIGN.md §3.1), unsigned. */
+/**
+ * The command envelope of a request (DESIGN.md §3.1), unsigned.
+ *
+ * @example
+ * buildEvent(request); // { operation, params, dryRun, requestId, context }
+ */
 function buildEvent(request) {
     return {
         operation: request.operation,
