@@ -1,4 +1,4 @@
-import { createHealthCheckFunction } from "../../lambdas/health-check/handler.ts";
+import { createHealthCheckFunction } from "../../lambdas/health-check/function.ts";
 import { configFromUrl } from "../../lambdas/kit/database.ts";
 import { parseCommandArgs } from "../args.ts";
 import { openCliDatabase } from "../local/database.ts";

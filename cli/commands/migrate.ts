@@ -1,6 +1,6 @@
 import path from "node:path";
 import { configFromUrl } from "../../lambdas/kit/database.ts";
-import { createMigrationFunction } from "../../lambdas/migration/handler.ts";
+import { createMigrationFunction } from "../../lambdas/migration/function.ts";
 import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import type { MigrationManifest } from "../../lambdas/migration/types.ts";
 import { parseCommandArgs, positiveInteger } from "../args.ts";

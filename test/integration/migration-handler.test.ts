@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveDatabaseConfig } from "../../lambdas/kit/database.ts";
 import { createLambdaHandler } from "../../lambdas/kit/lambda-handler.ts";
-import { createMigrationFunction } from "../../lambdas/migration/handler.ts";
+import { createMigrationFunction } from "../../lambdas/migration/function.ts";
 import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import { captureOutput, jsonLines } from "../helpers/capture-output.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
@@ -87,7 +87,7 @@ describe("migration Lambda handler on real PostgreSQL", () => {
       ok: true,
       data: { applied: expect.arrayContaining(["20240101090000"]) },
     });
-    expect((result as { warnings: string[] }).warnings.join(" ")).toMatch(/replay|already/i);
+    expect((result as unknown as { warnings: string[] }).warnings.join(" ")).toMatch(/replay|already/i);
   });
 
   it("answers a warm-up ping without opening a connection", async () => {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createHealthCheckFunction } from "../../lambdas/health-check/handler.ts";
+import { createHealthCheckFunction } from "../../lambdas/health-check/function.ts";
 import { parseEvent } from "../../lambdas/kit/envelope.ts";
-import { createMigrationFunction } from "../../lambdas/migration/handler.ts";
+import { createMigrationFunction } from "../../lambdas/migration/function.ts";
 import { declaredFunctions, INFRA, inModule, locals, parseTerraformFiles } from "./infra-hcl.ts";
 
 /** asl-validator ships no type declarations; this is the part of its API the test uses. */
