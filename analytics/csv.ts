@@ -61,8 +61,20 @@ export class SeriesCsvParser {
   }
 
   push(chunk: Uint8Array): void {
-    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const bytes = chunk;
     let start = 0;
+    if (this.carry.length > 0) {
+      // Finish the carried line with the head of this chunk; the rest is parsed in place.
+      const firstNewline = chunk.indexOf(NEWLINE);
+      if (firstNewline === -1) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, firstNewline + 1)]);
+      this.carry = new Uint8Array(0);
+      this.push(line);
+      start = firstNewline + 1;
+    }
     let newline = bytes.indexOf(NEWLINE, start);
     while (newline !== -1) {
       const end = newline > start && bytes[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;

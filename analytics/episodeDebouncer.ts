@@ -24,7 +24,11 @@ export class EpisodeDebouncer {
 
   shape(probability: number): number {
     const reference = this.envelope * this.decay;
-    this.envelope = probability > reference ? probability : reference;
-    return probability > reference ? probability - reference : 0;
+    if (probability <= reference) {
+      this.envelope = reference;
+      return 0;
+    }
+    this.envelope = probability;
+    return probability - reference;
   }
 }

@@ -5,14 +5,16 @@ export {
 } from "./analyzeSeriesFile.ts";
 export { CalibratedDetector } from "./calibratedDetector.ts";
 export { ANOMALY_PRIOR, anomalyProbability, TailCalibrator } from "./calibration.ts";
-export { createDetector, parseDetectorName } from "./createDetector.ts";
+export { createDetector, createEnsemble, parseDetectorName } from "./createDetector.ts";
 export { SeriesCsvParser } from "./csv.ts";
 export { CusumDetector } from "./detectors/cusum.ts";
 export { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
 export { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 export { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+export { SubsequenceNoveltyDetector } from "./detectors/subsequenceNovelty.ts";
 export { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
-export { EnsembleDetector } from "./ensemble.ts";
+export { EnsembleDetector, type EnsembleOptions } from "./ensemble.ts";
+export { EpisodeDebouncer } from "./episodeDebouncer.ts";
 export { type SeriesErrorCode, SeriesInputError } from "./errors.ts";
 export { RollingOrderStatistics } from "./rollingOrderStatistics.ts";
 export {

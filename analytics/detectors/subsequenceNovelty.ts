@@ -74,7 +74,6 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
 
   /** Distance per point (RMS) to the nearest of the last `candidates` non-overlapping subsequences. */
   private nearestNeighbourDistance(candidates: number): number {
-    const points = this.points;
     const length = this.length;
     const capacity = this.capacity;
     const queryStart = (this.pointCount - length) % capacity;
@@ -83,22 +82,36 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     const lastOffset = length + candidates - 1;
     let best = Number.POSITIVE_INFINITY;
     let bestOffset = -1;
-    const tryOffset = (offset: number): void => {
-      const start = (queryStart - offset + capacity) % capacity;
-      let sum = 0;
-      for (let index = 0; index < length; index += 1) {
-        const difference =
-          (points[queryStart + index] as number) - (points[start + index] as number);
-        sum += difference * difference;
-        if (sum >= best) return;
+    // The last match's offset is usually a near match again: a tight bound to abandon against.
+    if (this.bestOffset >= firstOffset && this.bestOffset <= lastOffset) {
+      const start = (queryStart - this.bestOffset + capacity) % capacity;
+      best = this.squaredDistance(queryStart, start, best);
+      bestOffset = this.bestOffset;
+    }
+    // Candidate starts, walked backwards through the doubled ring without a modulo per candidate.
+    let start = queryStart - firstOffset + capacity;
+    if (start >= capacity) start -= capacity;
+    for (let offset = firstOffset; offset <= lastOffset; offset += 1) {
+      const distance = this.squaredDistance(queryStart, start, best);
+      if (distance < best) {
+        best = distance;
+        bestOffset = offset;
       }
-      best = sum;
-      bestOffset = offset;
-    };
-    // The successor of the last match is usually a near match: a tight bound to abandon against.
-    if (this.bestOffset >= firstOffset && this.bestOffset <= lastOffset) tryOffset(this.bestOffset);
-    for (let offset = firstOffset; offset <= lastOffset; offset += 1) tryOffset(offset);
+      start = start === 0 ? capacity - 1 : start - 1;
+    }
     this.bestOffset = bestOffset;
     return Math.sqrt(best / length);
+  }
+
+  /** Squared distance between the subsequences at two ring positions; stops once it reaches `bound`. */
+  private squaredDistance(queryStart: number, start: number, bound: number): number {
+    const points = this.points;
+    let sum = 0;
+    for (let index = 0; index < this.length; index += 1) {
+      const difference = (points[queryStart + index] as number) - (points[start + index] as number);
+      sum += difference * difference;
+      if (sum >= bound) return sum;
+    }
+    return sum;
   }
 }

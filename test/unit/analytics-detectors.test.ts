@@ -4,6 +4,8 @@ import { anomalyProbability, TailCalibrator } from "../../analytics/calibration.
 import { SeriesCsvParser } from "../../analytics/csv.ts";
 import { CusumDetector } from "../../analytics/detectors/cusum.ts";
 import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
+import { SubsequenceNoveltyDetector } from "../../analytics/detectors/subsequenceNovelty.ts";
+import { EpisodeDebouncer } from "../../analytics/episodeDebouncer.ts";
 import { RollingOrderStatistics } from "../../analytics/rollingOrderStatistics.ts";
 import { parseTimestamp } from "../../analytics/timestamp.ts";
 import { noisySeries, seededRandom } from "./analytics-helpers.ts";
@@ -55,6 +57,36 @@ describe("SeasonalBaselineDetector", () => {
     }
     expect(daily.activeSeason()).toBe("daily");
     expect(noise.activeSeason()).toBe("none");
+  });
+});
+
+describe("SubsequenceNoveltyDetector", () => {
+  it("scores a recurring daily spike low and a never-seen shape of the same size high", () => {
+    // Prepare: a flat noisy line with one spike a day (every 288 rows), then a new shape.
+    const values = noisySeries(4000).map((value, index) =>
+      index % 288 === 100 ? value + 60 : value,
+    );
+    for (let index = 3700; index < 3712; index += 1) values[index] = (values[index] as number) + 60;
+    const detector = new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 });
+    // Act
+    const scores = values.map((value, index) => detector.update(index * 300_000, value));
+    // Assess: the fourth daily spike (row 964) has matches in the history; the plateau has none.
+    const dailySpike = Math.max(...scores.slice(964, 975));
+    const newShape = Math.max(...scores.slice(3700, 3720));
+    expect(newShape).toBeGreaterThan(4 * dailySpike);
+  });
+});
+
+describe("EpisodeDebouncer", () => {
+  it("alerts once per episode and at full strength for an episode after a quiet spell", () => {
+    const debouncer = new EpisodeDebouncer({ halfLife: 10 });
+    const episode = [0, 0.9, 0.9, 0.9, 0.9];
+    const first = episode.map((probability) => debouncer.shape(probability));
+    for (let row = 0; row < 200; row += 1) debouncer.shape(0);
+    const second = episode.map((probability) => debouncer.shape(probability));
+    expect(first[1]).toBeCloseTo(0.9, 6);
+    expect(Math.max(...first.slice(2))).toBeLessThan(0.1);
+    expect(second[1]).toBeGreaterThan(0.89);
   });
 });
 
