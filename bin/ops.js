@@ -22,7 +22,7 @@ function newestSourceMs(dir) {
 function bundleIsFresh() {
   try {
     const built = statSync(bundle).mtimeMs;
-    return ["cli", "lambdas", "analytics"].every((dir) => {
+    return ["cli", "lambdas", "analytics", "actions"].every((dir) => {
       try {
         return newestSourceMs(`${root}${dir}`) <= built;
       } catch {

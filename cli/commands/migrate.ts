@@ -5,6 +5,7 @@ import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import type { MigrationManifest } from "../../lambdas/migration/types.ts";
 import { parseCommandArgs, positiveInteger } from "../args.ts";
 import { type CliDatabase, openCliDatabase } from "../local/database.ts";
+import { openManifestCache } from "../local/manifest-cache.ts";
 import { DEFAULT_MIGRATIONS_DIR } from "../local/paths.ts";
 import { migrateRenderers } from "../migrate-renderers.ts";
 import { type CliIo, runOperationCommand } from "../run-operation.ts";
@@ -63,7 +64,9 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   let manifest: MigrationManifest | undefined;
   let invalid: unknown;
   try {
-    manifest = await buildManifest(dir);
+    const cache = openManifestCache(dir, io.env);
+    manifest = await buildManifest(dir, { cache });
+    cache.save();
   } catch (error) {
     invalid = error;
   }

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { ensureDatabase, startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { opsHome } from "./paths.ts";
 
 /** The database a CLI command works on, and how to let go of it. */
@@ -35,6 +34,8 @@ export async function openCliDatabase(options: {
       `Creating the local PostgreSQL cluster in ${path.relative(process.cwd(), dir) || dir} (first run only)…`,
     );
   }
+  // Loaded only when needed: a command given a database URL never pays for it.
+  const { ensureDatabase, startEmbeddedPostgres } = await import("./embedded-postgres.ts");
   const server = await startEmbeddedPostgres({ dir });
   try {
     const url = await ensureDatabase(server.adminUrl, LOCAL_DATABASE);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { migrationChecksum } from "./checksum.ts";
 import { statementKind } from "./classify.ts";
 import { describeLocation, invalidMigrations } from "./invalid-migrations.ts";
@@ -33,11 +34,44 @@ export { loadManifestFile, validateManifest, writeManifest } from "./manifest-fi
  * const manifest = await buildManifest("lambdas/migration/migrations");
  * manifest.migrations[0].up.statements[0]; // { sql: "CREATE TABLE accounts (…)", kind: "ddl", line: 4 }
  */
-export async function buildManifest(dir: string): Promise<MigrationManifest> {
-  await loadSqlParser();
+export async function buildManifest(
+  dir: string,
+  options: { cache?: CompiledMigrationCache } = {},
+): Promise<MigrationManifest> {
   const sources = readMigrationSources(dir);
-  return { formatVersion: 1, migrations: sources.map(compileMigration) };
+  const migrations: Migration[] = [];
+  for (const source of sources) {
+    const key = options.cache ? sourceKey(source) : "";
+    let migration = options.cache?.get(key);
+    if (!migration) {
+      // Loaded on the first migration not in the cache: a warm cache never starts the parser.
+      await loadSqlParser();
+      migration = compileMigration(source);
+      options.cache?.set(key, migration);
+    }
+    migrations.push(migration);
+  }
+  return { formatVersion: 1, migrations };
 }
+
+/**
+ * Compiled migrations by the digest of their source, so unchanged files are not parsed again
+ * (the CLI keeps one on disk under `.ops/`).
+ */
+export interface CompiledMigrationCache {
+  get(key: string): Migration | undefined;
+  set(key: string, migration: Migration): void;
+}
+
+/** Digest of everything compiling a migration depends on: its files' names and text. */
+function sourceKey(source: MigrationSource): string {
+  return createHash("sha256")
+    .update(`${COMPILER_VERSION}\0${JSON.stringify(source)}`)
+    .digest("hex");
+}
+
+/** Bump when compiling changes (statement kinds, risks), so cached results are not reused. */
+const COMPILER_VERSION = "1";
 
 function compileMigration(source: MigrationSource): Migration {
   if (source.preamble) assertNoStatements(source.preamble);
