@@ -4,6 +4,7 @@
  * An environment added under infra/environments/ needs one line here too.
  */
 
+import dev from "../../infra/environments/dev.tfvars.json" with { type: "json" };
 import local from "../../infra/environments/local.tfvars.json" with { type: "json" };
 import production from "../../infra/environments/production.tfvars.json" with { type: "json" };
 import staging from "../../infra/environments/staging.tfvars.json" with { type: "json" };
@@ -18,6 +19,7 @@ export interface EnvironmentConfig {
 
 /** Environments by name. */
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
+  dev,
   local,
   production,
   staging,

@@ -113,3 +113,14 @@ describe("resolveFunction", () => {
     expect(resolveFunction(given, environment).functionName).toBe(name);
   });
 });
+
+describe("bundled environments", () => {
+  it("include every environment under infra/environments/", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const { ENVIRONMENTS } = await import("../../actions/kit/environments.ts");
+    const files = (await readdir(new URL("../../infra/environments/", import.meta.url)))
+      .filter((file) => file.endsWith(".tfvars.json"))
+      .map((file) => file.replace(".tfvars.json", ""));
+    expect(Object.keys(ENVIRONMENTS).sort()).toEqual(files.sort());
+  });
+});

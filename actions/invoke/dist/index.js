@@ -71960,6 +71960,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./infra/environments/dev.tfvars.json
+const dev_tfvars_namespaceObject = /*#__PURE__*/JSON.parse('{"environment":"dev","name_prefix":"ops-dev-","region":"eu-west-1","log_retention_days":14}');
 ;// CONCATENATED MODULE: ./infra/environments/local.tfvars.json
 const local_tfvars_namespaceObject = /*#__PURE__*/JSON.parse('{"environment":"local","name_prefix":"ops-local-","region":"eu-west-1"}');
 ;// CONCATENATED MODULE: ./infra/environments/production.tfvars.json
@@ -71978,8 +71980,10 @@ const functions_auto_tfvars_namespaceObject = /*#__PURE__*/JSON.parse('{"C":{"mi
 
 
 
+
 /** Environments by name. */
 const ENVIRONMENTS = {
+    dev: dev_tfvars_namespaceObject,
     local: local_tfvars_namespaceObject,
     production: production_tfvars_namespaceObject,
     staging: staging_tfvars_namespaceObject,
