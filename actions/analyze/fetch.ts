@@ -157,7 +157,6 @@ const THROTTLING = new Set([
   "RequestLimitExceeded",
   "RequestThrottled",
   "RequestThrottledException",
-  "LimitExceededException",
 ]);
 const TRANSIENT = new Set(["InternalServiceFault", "InternalServiceError", "ServiceUnavailable"]);
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]);
