@@ -38,7 +38,6 @@ export async function run(): Promise<void> {
     await publish(report);
     failure = severityFailure(report);
   } catch (error) {
-    core.setOutput("anomalies", "0");
     failure = messageOf(error);
   }
   if (failure) core.setFailed(redactText(failure));
