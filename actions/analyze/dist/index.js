@@ -76550,8 +76550,11 @@ function quoted(text) {
         .replace(/[\r\n]+/g, " ")
         .slice(0, 120)}"`;
 }
+/** 4 significant digits; tiny values become 0, as Mermaid reads no exponent (1e-7). */
 function compact(value) {
-    return Number.isFinite(value) ? Number(value.toPrecision(4)) : 0;
+    if (!Number.isFinite(value) || Math.abs(value) < 1e-4)
+        return 0;
+    return Number(value.toPrecision(4));
 }
 
 ;// CONCATENATED MODULE: ./actions/analyze/report.ts
