@@ -94,11 +94,11 @@ describe("parseInvokeInputs", () => {
     ],
     [
       { environment: "" },
-      "Input 'environment' is required when 'function-name' is a function key ('migration'): one of local | production | staging",
+      "Input 'environment' is required when 'function-name' is a function key ('migration'): one of dev | local | production | staging",
     ],
     [
       { environment: "prod" },
-      "Input 'environment' must be one of local | production | staging, got 'prod'",
+      "Input 'environment' must be one of dev | local | production | staging, got 'prod'",
     ],
     [
       { "timeout-seconds": "15m" },
