@@ -47,18 +47,6 @@ const renderPlan: DataRenderer = (data) =>
     ),
   ]);
 
-const renderApplied: DataRenderer = (data) =>
-  table(
-    rows<{ version: string; name: string; durationMs: number; kind: string }>(data.migrations).map(
-      (row) => [
-        green("✔"),
-        row.version,
-        row.name,
-        dim(`${row.kind} ${formatDuration(row.durationMs)}`),
-      ],
-    ),
-  );
-
 const renderRolledBack: DataRenderer = (data) =>
   rows<string>(data.rolledBack).map((version) => `${yellow("↶")} ${version}`);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../../lambdas/kit/context.ts";
-import { OpsError } from "../../lambdas/kit/errors.ts";
 import {
   applyPendingMigrations,
   describeSchema,
@@ -9,6 +8,7 @@ import {
   validateMigrations,
 } from "../../lambdas/migration/engine.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
+import { options, rejectionOf } from "../helpers/engine.ts";
 import { type MigrationSpec, manifestFrom } from "../helpers/migration-manifest.ts";
 
 const USERS: MigrationSpec = {
@@ -29,20 +29,6 @@ const VIEW_AND_FUNCTION: MigrationSpec = {
   up: "CREATE FUNCTION order_total_cents(total numeric) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$ SELECT (total * 100)::bigint $$;\nCREATE VIEW paid_orders AS SELECT id, user_id, order_total_cents(total) AS cents FROM orders WHERE state = 'paid';\nINSERT INTO users (email) VALUES ('seed@example.com');",
   down: "DROP VIEW paid_orders;\nDROP FUNCTION order_total_cents(numeric);\nDELETE FROM users WHERE email = 'seed@example.com';",
 };
-
-const options = (url: string, extra: Record<string, unknown> = {}) => ({
-  connection: { connectionString: url },
-  ...extra,
-});
-
-async function rejectionOf(promise: Promise<unknown>): Promise<OpsError> {
-  const error = await promise.then(
-    () => new Error("expected the operation to fail"),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OpsError)) throw error;
-  return error;
-}
 
 describe("applyPendingMigrations", () => {
   it("applies, reports status, rolls everything back and re-applies to an identical schema", async () => {

@@ -11,6 +11,7 @@ import {
 } from "../../lambdas/migration/engine.ts";
 import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
+import { options } from "../helpers/engine.ts";
 
 const FILES: Record<string, string> = {
   "20240101120000_create_users.sql": `-- migrate:up
@@ -35,11 +36,6 @@ ALTER TABLE users ADD COLUMN nickname text;
 ALTER TABLE users DROP COLUMN nickname;
 `,
 };
-
-const options = (url: string, extra: Record<string, unknown> = {}) => ({
-  connection: { connectionString: url },
-  ...extra,
-});
 
 let dir = "";
 

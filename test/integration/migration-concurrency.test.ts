@@ -1,25 +1,11 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../../lambdas/kit/context.ts";
-import { OpsError } from "../../lambdas/kit/errors.ts";
 import { applyPendingMigrations } from "../../lambdas/migration/engine.ts";
 import { migrationLockKey } from "../../lambdas/migration/lock.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
+import { options, rejectionOf } from "../helpers/engine.ts";
 import { type MigrationSpec, manifestFrom } from "../helpers/migration-manifest.ts";
-
-const options = (url: string, extra: Record<string, unknown> = {}) => ({
-  connection: { connectionString: url },
-  ...extra,
-});
-
-async function rejectionOf(promise: Promise<unknown>): Promise<OpsError> {
-  const error = await promise.then(
-    () => new Error("expected the operation to fail"),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OpsError)) throw error;
-  return error;
-}
 
 async function connect(url: string, applicationName: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: applicationName });

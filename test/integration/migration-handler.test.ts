@@ -87,7 +87,9 @@ describe("migration Lambda handler on real PostgreSQL", () => {
       ok: true,
       data: { applied: expect.arrayContaining(["20240101090000"]) },
     });
-    expect((result as unknown as { warnings: string[] }).warnings.join(" ")).toMatch(/replay|already/i);
+    expect((result as unknown as { warnings: string[] }).warnings.join(" ")).toMatch(
+      /replay|already/i,
+    );
   });
 
   it("answers a warm-up ping without opening a connection", async () => {

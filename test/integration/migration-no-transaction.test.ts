@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../../lambdas/kit/context.ts";
-import { OpsError } from "../../lambdas/kit/errors.ts";
 import {
   applyPendingMigrations,
   getMigrationStatus,
@@ -9,21 +8,8 @@ import {
   validateMigrations,
 } from "../../lambdas/migration/engine.ts";
 import { createTestDatabase, withClient } from "../helpers/database.ts";
+import { options, rejectionOf } from "../helpers/engine.ts";
 import { type MigrationSpec, manifestFrom } from "../helpers/migration-manifest.ts";
-
-const options = (url: string, extra: Record<string, unknown> = {}) => ({
-  connection: { connectionString: url },
-  ...extra,
-});
-
-async function rejectionOf(promise: Promise<unknown>): Promise<OpsError> {
-  const error = await promise.then(
-    () => new Error("expected the operation to fail"),
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof OpsError)) throw error;
-  return error;
-}
 
 const USERS: MigrationSpec = {
   version: "1",
