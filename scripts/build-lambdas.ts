@@ -32,9 +32,6 @@ function bundle(name: string): Promise<number> {
     outDir: path.join(OUT, name),
     outFile: "index.mjs",
     minify: true,
-    // The nodejs22.x runtime ships AWS SDK v3 and resolves it for ES modules (NODE_PATH), so the
-    // one client a function may load on demand (Secrets Manager) is not bundled: ~950 KiB less.
-    externals: ["@aws-sdk/client-secrets-manager"],
   });
 }
 

@@ -26,8 +26,6 @@ export interface BundleOptions {
   /** File name of the bundle in `outDir`. */
   readonly outFile: string;
   readonly minify: boolean;
-  /** Packages left out of the bundle and imported at run time. */
-  readonly externals?: readonly string[];
 }
 
 /**
@@ -47,7 +45,6 @@ export async function bundleWithNcc(options: BundleOptions): Promise<number> {
     quiet: true,
     target: "es2022",
     transpileOnly: true,
-    ...(options.externals ? { externals: [...options.externals] } : {}),
   });
   await rm(options.outDir, { recursive: true, force: true });
   await mkdir(options.outDir, { recursive: true });

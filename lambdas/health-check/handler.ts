@@ -4,7 +4,6 @@ import type { ClientConfig } from "pg";
 import { resolveDatabaseConfig } from "../kit/database.ts";
 import { OpsError } from "../kit/errors.ts";
 import { createLambdaHandler } from "../kit/lambda-handler.ts";
-import { createHealthCheckFunction } from "./function.ts";
 
 /** In Lambda: the database from DATABASE_URL / DATABASE_SECRET_ARN when configured. */
 async function configuredDatabase(): Promise<ClientConfig | undefined> {
@@ -27,6 +26,11 @@ async function configuredDatabase(): Promise<ClientConfig | undefined> {
   }
 }
 
-export const handler = createLambdaHandler(
-  createHealthCheckFunction({ database: configuredDatabase, env: process.env }),
-);
+// The checks and the database driver load on the first real invocation, not for warm-up pings.
+export const handler = createLambdaHandler({
+  name: "health-check",
+  load: async () => {
+    const { createHealthCheckFunction } = await import("./function.ts");
+    return createHealthCheckFunction({ database: configuredDatabase, env: process.env });
+  },
+});

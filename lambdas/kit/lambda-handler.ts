@@ -7,6 +7,26 @@ import { registerSecret } from "./redact.ts";
 import { SignatureVerifier } from "./signing.ts";
 import { createLogger, createMetrics, toOpsLogger, toOpsMetrics } from "./telemetry.ts";
 
+/**
+ * An ops function whose code is loaded on its first real invocation, so that a cold start — and a
+ * warm-up ping — does not pay for the database driver and the engine.
+ */
+export interface DeferredOpsFunction {
+  readonly name: string;
+  load(): Promise<OpsFunction>;
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load();
+    pending.catch(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}
+
 /** The reply to a warm-up ping. */
 export interface WarmupResult {
   readonly ok: true;
@@ -28,9 +48,17 @@ export interface LambdaHandlerOptions {
  * OPS_SIGNING_KEY or OPS_SIGNING_SECRET_ARN is set.
  *
  * @example
- * export const handler = createLambdaHandler(createMigrationFunction(bundledDependencies()));
+ * export const handler = createLambdaHandler({
+ *   name: "migration",
+ *   load: async () => (await import("./function.ts")).createMigrationFunction(deps),
+ * });
  */
-export function createLambdaHandler(fn: OpsFunction, options: LambdaHandlerOptions = {}) {
+export function createLambdaHandler(
+  fnOrDeferred: OpsFunction | DeferredOpsFunction,
+  options: LambdaHandlerOptions = {},
+) {
+  const fn = { name: fnOrDeferred.name };
+  const load = "load" in fnOrDeferred ? once(fnOrDeferred.load) : async () => fnOrDeferred;
   const env = options.env ?? process.env;
   const logger = createLogger(fn.name);
   const metrics = createMetrics(fn.name);
@@ -56,7 +84,7 @@ export function createLambdaHandler(fn: OpsFunction, options: LambdaHandlerOptio
       ...(context ? { awsRequestId: context.awsRequestId } : {}),
     });
     try {
-      const result = await executeOperation(fn, event, {
+      const result = await executeOperation(await load(), event, {
         log,
         metrics: opsMetrics,
         coldStart: isCold,

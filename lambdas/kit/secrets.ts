@@ -1,9 +1,18 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { OpsError } from "./errors.ts";
 import { registerSecret } from "./redact.ts";
 
 const cache = new Map<string, Promise<string>>();
 let client: SecretsManagerClient | undefined;
+
+/**
+ * The Secrets Manager SDK, imported on first use. `webpackIgnore` keeps the bundler from hoisting
+ * it: the Lambda bundles leave it to the AWS SDK v3 of the nodejs22.x runtime, and a function
+ * that never reads a secret never loads it (it is most of a cold start otherwise).
+ */
+function loadSdk() {
+  return import(/* webpackIgnore: true */ "@aws-sdk/client-secrets-manager");
+}
 
 /**
  * Reads a secret string from Secrets Manager once per container and registers it for redaction.
@@ -23,8 +32,9 @@ export function getSecretString(arn: string): Promise<string> {
 }
 
 async function fetchSecret(arn: string): Promise<string> {
-  client ??= new SecretsManagerClient({});
   try {
+    const { GetSecretValueCommand, SecretsManagerClient } = await loadSdk();
+    client ??= new SecretsManagerClient({});
     const output = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     const value = output.SecretString;
     if (!value) throw new Error("the secret has no SecretString");

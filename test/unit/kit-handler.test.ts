@@ -209,3 +209,49 @@ describe("createLambdaHandler", () => {
     });
   });
 });
+
+describe("createLambdaHandler with a deferred function", () => {
+  it("answers warm-up pings without loading the function, then loads it once", async () => {
+    let loads = 0;
+    const handler = createLambdaHandler(
+      {
+        name: "demo",
+        load: async () => {
+          loads += 1;
+          return demoFunction();
+        },
+      },
+      { env: {} },
+    );
+    const ping = await captureOutput(() => handler({ warmup: true }, context));
+    expect(ping.result).toMatchObject({ ok: true, warmup: true, function: "demo" });
+    expect(loads).toBe(0);
+    for (const name of ["a", "b"]) {
+      const { result } = await captureOutput(() =>
+        handler({ operation: "greet", params: { name } }, context),
+      );
+      expect(result).toMatchObject({ ok: true, summary: `Hello ${name}` });
+    }
+    expect(loads).toBe(1);
+  });
+
+  it("tries loading again on the next invocation after a failed load", async () => {
+    let attempts = 0;
+    const handler = createLambdaHandler(
+      {
+        name: "demo",
+        load: async () => {
+          attempts += 1;
+          if (attempts === 1) throw new Error("chunk missing");
+          return demoFunction();
+        },
+      },
+      { env: {} },
+    );
+    await expect(captureOutput(() => handler({ operation: "greet" }, context))).rejects.toThrow(
+      "chunk missing",
+    );
+    const { result } = await captureOutput(() => handler({ operation: "greet" }, context));
+    expect(result).toMatchObject({ ok: true });
+  });
+});
