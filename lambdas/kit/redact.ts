@@ -25,9 +25,10 @@ export function registerSecret(value: string | undefined): void {
 
 /** Replaces secrets inside a string. */
 export function redactText(text: string): string {
-  let out = text
-    .replace(URL_CREDENTIALS, `$1:${REDACTED}@`)
-    .replace(PASSWORD_PAIR, `$1=${REDACTED}`);
+  let out = text;
+  // Cheap guards first: results carry thousands of short strings, and most hold no credential.
+  if (out.includes("@")) out = out.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
+  if (out.includes("=")) out = out.replace(PASSWORD_PAIR, `$1=${REDACTED}`);
   for (const secret of registered) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
