@@ -1,16 +1,10 @@
+import { ActionError, describeCause } from "../kit/errors.ts";
+
 /** Failures reading CloudWatch, each with a stable `code` and the next step to take. */
 
 /** Base of the analyze errors. */
-export class AnalyzeError extends Error {
+export class AnalyzeError extends ActionError {
   override readonly name: string = "AnalyzeError";
-  readonly code: string;
-  readonly hint: string;
-
-  constructor(code: string, message: string, options: { hint: string; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.hint = options.hint;
-  }
 }
 
 /** GetMetricData was refused: the credentials' role lacks `cloudwatch:GetMetricData`. */
@@ -61,16 +55,4 @@ export class MetricsCallError extends AnalyzeError {
       cause,
     });
   }
-}
-
-/**
- * "Name: message" of an SDK or network error, one line.
- *
- * @example
- * describeCause(new Error("socket hang up")); // "Error: socket hang up"
- */
-export function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const message = cause.message.split("\n")[0] ?? "";
-  return message && message !== cause.name ? `${cause.name}: ${message}` : cause.name;
 }

@@ -1,19 +1,13 @@
+import { ActionError, describeCause } from "../kit/errors.ts";
+
 /**
  * Failures of an invocation that happen around the function (it was never reached, or its answer
  * never came back). Failures *of* the function are data in the report instead.
  */
 
 /** Base of the invoke errors: a stable `code` and the next step to take. */
-export class InvokeError extends Error {
+export class InvokeError extends ActionError {
   override readonly name: string = "InvokeError";
-  readonly code: string;
-  readonly hint: string;
-
-  constructor(code: string, message: string, options: { hint: string; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.hint = options.hint;
-  }
 }
 
 /** GetFunctionConfiguration or Invoke said the function does not exist. */
@@ -111,13 +105,4 @@ export class AwsCallError extends InvokeError {
       cause,
     });
   }
-}
-
-/** "Name: message" of an SDK or network error, one line. */
-export function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const code = (cause as { code?: unknown }).code;
-  const name = cause.name === "Error" && typeof code === "string" ? code : cause.name;
-  const message = cause.message.split("\n")[0] || (typeof code === "string" ? code : "");
-  return message && message !== name ? `${name}: ${message}` : name;
 }

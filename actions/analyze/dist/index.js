@@ -74068,9 +74068,12 @@ function registerSecret(value) {
 }
 /** Replaces secrets inside a string. */
 function redactText(text) {
-    let out = text
-        .replace(URL_CREDENTIALS, `$1:${REDACTED}@`)
-        .replace(PASSWORD_PAIR, `$1=${REDACTED}`);
+    let out = text;
+    // Cheap guards first: results carry thousands of short strings, and most hold no credential.
+    if (out.includes("@"))
+        out = out.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
+    if (out.includes("="))
+        out = out.replace(PASSWORD_PAIR, `$1=${REDACTED}`);
     for (const secret of registered) {
         if (out.includes(secret))
             out = out.split(secret).join(REDACTED);
@@ -74353,11 +74356,16 @@ function resolveFunction(value, environment, input = "function-name") {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4085);
-;// CONCATENATED MODULE: ./actions/analyze/errors.ts
-/** Failures reading CloudWatch, each with a stable `code` and the next step to take. */
-/** Base of the analyze errors. */
-class AnalyzeError extends Error {
-    name = "AnalyzeError";
+;// CONCATENATED MODULE: ./actions/kit/errors.ts
+/**
+ * A failure around an action's AWS calls (not a failure *of* an ops function, which is data):
+ * a stable `code` and the next step to take. Each action subclasses it per failure.
+ *
+ * @example
+ * throw new ActionError("METRICS_CALL_FAILED", "GetMetricData failed: …", { hint: "Check 'aws-region'." });
+ */
+class ActionError extends Error {
+    name = "ActionError";
     code;
     hint;
     constructor(code, message, options) {
@@ -74365,6 +74373,30 @@ class AnalyzeError extends Error {
         this.code = code;
         this.hint = options.hint;
     }
+}
+/**
+ * "Name: message" of an SDK or network error, one line (a Node.js error's `code` stands in for a
+ * bare "Error" name).
+ *
+ * @example
+ * describeCause(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+ * // "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1"
+ */
+function describeCause(cause) {
+    if (!(cause instanceof Error))
+        return String(cause);
+    const code = cause.code;
+    const name = cause.name === "Error" && typeof code === "string" ? code : cause.name;
+    const message = cause.message.split("\n")[0] || (typeof code === "string" ? code : "");
+    return message && message !== name ? `${name}: ${message}` : name;
+}
+
+;// CONCATENATED MODULE: ./actions/analyze/errors.ts
+
+/** Failures reading CloudWatch, each with a stable `code` and the next step to take. */
+/** Base of the analyze errors. */
+class AnalyzeError extends ActionError {
+    name = "AnalyzeError";
 }
 /** GetMetricData was refused: the credentials' role lacks `cloudwatch:GetMetricData`. */
 class MetricsAccessDeniedError extends AnalyzeError {
@@ -74401,18 +74433,6 @@ class MetricsCallError extends AnalyzeError {
             cause,
         });
     }
-}
-/**
- * "Name: message" of an SDK or network error, one line.
- *
- * @example
- * describeCause(new Error("socket hang up")); // "Error: socket hang up"
- */
-function describeCause(cause) {
-    if (!(cause instanceof Error))
-        return String(cause);
-    const message = cause.message.split("\n")[0] ?? "";
-    return message && message !== cause.name ? `${cause.name}: ${message}` : cause.name;
 }
 
 ;// CONCATENATED MODULE: ./actions/analyze/fetch.ts
@@ -74815,6 +74835,8 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const BINS_PER_UNIT = 32;
 const BIN_COUNT = 320;
 const REFRESH_ROWS = 32;
+/** −ln(10⁻³⁰⁰): evidence is capped where p-values would underflow. */
+const MAX_EVIDENCE = 690.7755278982137;
 /**
  * Calibrates a detector's raw surprise on that detector's own past: returns the causal tail
  * probability P(S ≥ s) of a new score under the history seen so far (the score is added to the
@@ -74841,6 +74863,14 @@ class TailCalibrator {
     thresholdMass = 0;
     tailScale = 1;
     seen = 0;
+    /** Highest bin ever filled: the bins above it are empty, so refreshes skip them. */
+    highestBin = 0;
+    refreshCount = 0;
+    logTotal = 0;
+    thresholdEvidence = 0;
+    /** −ln p of each bulk bin, valid while its stamp equals `refreshCount`. */
+    binEvidence = new Float64Array(BIN_COUNT);
+    binEvidenceStamp = new Int32Array(BIN_COUNT).fill(-1);
     constructor(options = {}) {
         this.decayPerRefresh = (1 - 1 / (options.memory ?? 5000)) ** REFRESH_ROWS;
         this.tailQuantile = options.tailQuantile ?? 0.97;
@@ -74850,13 +74880,40 @@ class TailCalibrator {
     pValue(surprise) {
         const logScore = Math.log1p(Math.max(surprise, 0));
         const p = this.seen >= this.warmup ? this.tailProbability(logScore) : 1;
+        this.learn(logScore);
+        return p;
+    }
+    /**
+     * −ln(pValue(surprise)), capped at 690.8 (p = 10⁻³⁰⁰), for combining evidence by addition.
+     * The same history and result as `pValue` (to rounding) but cheaper: bulk scores read a
+     * logarithm cached per histogram bin until the next refresh, tail scores are a linear function.
+     */
+    evidence(surprise) {
+        const logScore = Math.log1p(Math.max(surprise, 0));
+        const evidence = this.seen >= this.warmup ? this.tailEvidence(logScore) : 0;
+        this.learn(logScore);
+        return evidence;
+    }
+    learn(logScore) {
         const bin = Math.min(BIN_COUNT - 1, Math.floor(logScore * BINS_PER_UNIT));
         this.counts[bin] = this.counts[bin] + 1;
+        if (bin > this.highestBin)
+            this.highestBin = bin;
         this.total += 1;
         this.seen += 1;
         if (this.seen % REFRESH_ROWS === 0)
             this.refresh();
-        return p;
+    }
+    tailEvidence(logScore) {
+        if (logScore >= this.threshold) {
+            return Math.min(MAX_EVIDENCE, this.thresholdEvidence + (logScore - this.threshold) / this.tailScale);
+        }
+        const bin = Math.floor(logScore * BINS_PER_UNIT);
+        if (this.binEvidenceStamp[bin] !== this.refreshCount) {
+            this.binEvidenceStamp[bin] = this.refreshCount;
+            this.binEvidence[bin] = Math.max(0, this.logTotal - Math.log(this.tailMass[bin] + 1));
+        }
+        return this.binEvidence[bin];
     }
     tailProbability(logScore) {
         const total = this.snapshotTotal + 1;
@@ -74869,7 +74926,7 @@ class TailCalibrator {
     refresh() {
         const counts = this.counts;
         let running = 0;
-        for (let bin = BIN_COUNT - 1; bin >= 0; bin -= 1) {
+        for (let bin = this.highestBin; bin >= 0; bin -= 1) {
             const decayed = counts[bin] * this.decayPerRefresh;
             counts[bin] = decayed;
             running += decayed;
@@ -74879,17 +74936,20 @@ class TailCalibrator {
         this.snapshotTotal = running;
         // Threshold: the lower edge of the bin where the upper tail first holds (1 − q) of the mass.
         const target = (1 - this.tailQuantile) * running;
-        let thresholdBin = BIN_COUNT - 1;
+        let thresholdBin = this.highestBin;
         while (thresholdBin > 0 && this.tailMass[thresholdBin] < target)
             thresholdBin -= 1;
         this.threshold = thresholdBin / BINS_PER_UNIT;
         this.thresholdMass = this.tailMass[thresholdBin];
         let excessSum = 0;
-        for (let bin = thresholdBin; bin < BIN_COUNT; bin += 1) {
+        for (let bin = thresholdBin; bin <= this.highestBin; bin += 1) {
             excessSum += counts[bin] * ((bin + 0.5) / BINS_PER_UNIT - this.threshold);
         }
         // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.
         this.tailScale = Math.max(1 / BINS_PER_UNIT, excessSum / Math.max(this.thresholdMass, 1e-12));
+        this.refreshCount += 1;
+        this.logTotal = Math.log(running + 1);
+        this.thresholdEvidence = this.logTotal - Math.log(this.thresholdMass);
     }
 }
 /** Prior probability that a row is anomalous, fixed before any benchmark was run (1 in 1000). */
@@ -75036,8 +75096,8 @@ class EwmaControlChartDetector {
 ;// CONCATENATED MODULE: ./analytics/rollingOrderStatistics.ts
 /**
  * The last `capacity` values kept both in arrival order (a ring) and sorted, so the rolling
- * median is O(1) and the rolling MAD O(log n); each update costs a binary search plus a shift
- * of the values between the oldest value's slot and the new value's slot.
+ * median is O(1) and the rolling MAD O(log n); each update costs two binary searches plus one
+ * block move (memmove) of the values between the oldest value's slot and the new value's slot.
  *
  * @example
  * const window = new RollingOrderStatistics(5);
@@ -75051,6 +75111,8 @@ class RollingOrderStatistics {
     ring;
     size = 0;
     head = 0;
+    /** The last answer of the deviation search, where the next search starts. */
+    lastTakeLeft = 0;
     constructor(capacity) {
         this.capacity = capacity;
         if (!Number.isInteger(capacity) || capacity < 1) {
@@ -75064,28 +75126,29 @@ class RollingOrderStatistics {
     }
     push(value) {
         const sorted = this.sorted;
-        let position;
         if (this.size === this.capacity) {
-            // Replace the oldest value: shift only the run between its slot and the new value's slot.
-            position = this.lowerBound(this.ring[this.head]);
-            while (position > 0 && sorted[position - 1] > value) {
-                sorted[position] = sorted[position - 1];
-                position -= 1;
+            // Replace the oldest value: move the run between its slot and the new value's slot by one.
+            const oldest = this.lowerBound(this.ring[this.head], 0, this.size);
+            if (oldest > 0 && sorted[oldest - 1] > value) {
+                const position = this.upperBound(value, 0, oldest);
+                shiftRun(sorted, position + 1, position, oldest);
+                sorted[position] = value;
             }
-            while (position + 1 < this.size && sorted[position + 1] < value) {
-                sorted[position] = sorted[position + 1];
-                position += 1;
+            else if (oldest + 1 < this.size && sorted[oldest + 1] < value) {
+                const position = this.lowerBound(value, oldest + 1, this.size) - 1;
+                shiftRun(sorted, oldest, oldest + 1, position + 1);
+                sorted[position] = value;
+            }
+            else {
+                sorted[oldest] = value;
             }
         }
         else {
-            position = this.size;
-            while (position > 0 && sorted[position - 1] > value) {
-                sorted[position] = sorted[position - 1];
-                position -= 1;
-            }
+            const position = this.upperBound(value, 0, this.size);
+            shiftRun(sorted, position + 1, position, this.size);
+            sorted[position] = value;
             this.size += 1;
         }
-        sorted[position] = value;
         this.ring[this.head] = value;
         this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     }
@@ -75116,44 +75179,106 @@ class RollingOrderStatistics {
     }
     /**
      * The k-th smallest (0-based) absolute deviation from `center`. Deviations left of the split
-     * grow leftwards and those right of it grow rightwards: two sorted runs, merged by binary search.
+     * grow leftwards and those right of it grow rightwards: two sorted runs, merged by a search
+     * for how many to take from the left run. The search gallops from the previous row's answer,
+     * which moves little from row to row, so it usually costs a few predictable comparisons.
      */
     kthDeviation(k, center) {
         const sorted = this.sorted;
-        const split = this.lowerBound(center);
+        const split = this.splitAt(center);
         const rightCount = this.size - split;
         // left(i) = center − sorted[split − 1 − i], right(j) = sorted[split + j] − center.
         let lo = Math.max(0, k + 1 - rightCount);
         let hi = Math.min(k + 1, split);
+        const hint = Math.min(Math.max(this.lastTakeLeft, lo), hi);
+        if (hint < hi && this.takesTooFewLeft(k, hint, split, center)) {
+            lo = hint + 1;
+            let step = 1;
+            while (lo + step - 1 < hi && this.takesTooFewLeft(k, lo + step - 1, split, center)) {
+                lo += step;
+                step *= 2;
+            }
+            hi = Math.min(hi, lo + step - 1);
+        }
+        else {
+            hi = hint;
+            let step = 1;
+            while (hi - step >= lo && !this.takesTooFewLeft(k, hi - step, split, center)) {
+                hi -= step;
+                step *= 2;
+            }
+            lo = Math.max(lo, hi - step + 1);
+        }
         while (lo < hi) {
             const takeLeft = (lo + hi) >> 1;
-            const takeRight = k + 1 - takeLeft;
-            if (takeRight > 0 &&
-                takeLeft < split &&
-                sorted[split + takeRight - 1] - center >
-                    center - sorted[split - 1 - takeLeft]) {
+            if (this.takesTooFewLeft(k, takeLeft, split, center))
                 lo = takeLeft + 1;
-            }
-            else {
+            else
                 hi = takeLeft;
-            }
         }
+        this.lastTakeLeft = lo;
         const takeRight = k + 1 - lo;
         const lastLeft = lo > 0 ? center - sorted[split - lo] : Number.NEGATIVE_INFINITY;
         const lastRight = takeRight > 0 ? sorted[split + takeRight - 1] - center : Number.NEGATIVE_INFINITY;
         return Math.max(lastLeft, lastRight);
     }
-    lowerBound(value) {
-        let lo = 0;
-        let hi = this.size;
-        while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (this.sorted[mid] < value)
-                lo = mid + 1;
-            else
-                hi = mid;
+    /** Whether the k + 1 smallest deviations include more than `takeLeft` from the left run. */
+    takesTooFewLeft(k, takeLeft, split, center) {
+        const takeRight = k + 1 - takeLeft;
+        return (takeRight > 0 &&
+            takeLeft < split &&
+            this.sorted[split + takeRight - 1] - center >
+                center - this.sorted[split - 1 - takeLeft]);
+    }
+    /** lowerBound(center) for the median: a short walk down from the middle, unless ties are many. */
+    splitAt(center) {
+        const sorted = this.sorted;
+        let split = this.size >> 1;
+        const stop = Math.max(0, split - 8);
+        while (split > stop && sorted[split - 1] >= center)
+            split -= 1;
+        return split === stop && split > 0 ? this.lowerBound(center, 0, split) : split;
+    }
+    /** First index in [lo, hi) whose value is ≥ `value` (hi when none). */
+    lowerBound(value, lo, hi) {
+        const sorted = this.sorted;
+        let base = lo;
+        let length = hi - lo;
+        // Branch-free halving: the comparison selects the half, so no branch is mispredicted.
+        while (length > 1) {
+            const half = length >> 1;
+            base = sorted[base + half - 1] < value ? base + half : base;
+            length -= half;
         }
-        return lo;
+        return length === 1 && sorted[base] < value ? base + 1 : base;
+    }
+    /** First index in [lo, hi) whose value is > `value` (hi when none). */
+    upperBound(value, lo, hi) {
+        const sorted = this.sorted;
+        let base = lo;
+        let length = hi - lo;
+        while (length > 1) {
+            const half = length >> 1;
+            base = sorted[base + half - 1] <= value ? base + half : base;
+            length -= half;
+        }
+        return length === 1 && sorted[base] <= value ? base + 1 : base;
+    }
+}
+/** `array.copyWithin(target, start, end)`, with a plain loop for the short runs that dominate. */
+function shiftRun(array, target, start, end) {
+    const count = end - start;
+    if (count > 24) {
+        array.copyWithin(target, start, end);
+    }
+    else if (target > start) {
+        for (let index = end - 1; index >= start; index -= 1) {
+            array[index + 1] = array[index];
+        }
+    }
+    else {
+        for (let index = start; index < end; index += 1)
+            array[index - 1] = array[index];
     }
 }
 
@@ -75314,17 +75439,89 @@ function bucketOf(season, timestamp) {
     return Math.floor((phase / season.periodMs) * season.bucketMeans.length);
 }
 
+;// CONCATENATED MODULE: ./analytics/detectors/keyOrderedIndex.ts
+/**
+ * A fixed-capacity set of (key, id) pairs (ids are 32-bit integers) kept sorted by key in two typed arrays: insert and
+ * remove cost a binary search plus one block move, and a scan can walk outwards from any key.
+ * The subsequence-novelty search uses it to visit past subsequences in order of how close their
+ * mean is to the query's.
+ *
+ * @example
+ * const index = new KeyOrderedIndex(4);
+ * index.insert(2.5, 7);
+ * index.insert(1.0, 3);
+ * index.lowerBound(2); // 1: keyAt(1) = 2.5, idAt(1) = 7
+ */
+class KeyOrderedIndex {
+    capacity;
+    keys;
+    ids;
+    size = 0;
+    constructor(capacity) {
+        this.capacity = capacity;
+        this.keys = new Float64Array(capacity);
+        this.ids = new Int32Array(capacity);
+    }
+    get count() {
+        return this.size;
+    }
+    keyAt(position) {
+        return this.keys[position];
+    }
+    idAt(position) {
+        return this.ids[position];
+    }
+    insert(key, id) {
+        if (this.size === this.capacity) {
+            throw new RangeError(`KeyOrderedIndex is full (capacity ${this.capacity})`);
+        }
+        const position = this.lowerBound(key);
+        this.keys.copyWithin(position + 1, position, this.size);
+        this.ids.copyWithin(position + 1, position, this.size);
+        this.keys[position] = key;
+        this.ids[position] = id;
+        this.size += 1;
+    }
+    /** Removes the pair (key, id); returns whether it was there. */
+    remove(key, id) {
+        let position = this.lowerBound(key);
+        while (position < this.size && this.keys[position] === key && this.ids[position] !== id) {
+            position += 1;
+        }
+        if (position === this.size || this.ids[position] !== id)
+            return false;
+        this.keys.copyWithin(position, position + 1, this.size);
+        this.ids.copyWithin(position, position + 1, this.size);
+        this.size -= 1;
+        return true;
+    }
+    /** First position whose key is ≥ `key` (`count` when none). */
+    lowerBound(key) {
+        const keys = this.keys;
+        let base = 0;
+        let length = this.size;
+        while (length > 1) {
+            const half = length >> 1;
+            base = keys[base + half - 1] < key ? base + half : base;
+            length -= half;
+        }
+        return length === 1 && keys[base] < key ? base + 1 : base;
+    }
+}
+
 ;// CONCATENATED MODULE: ./analytics/detectors/subsequenceNovelty.ts
+
 /**
  * Novelty of the latest short shape: the Euclidean distance from the latest subsequence of the
  * downsampled series to its nearest neighbour among the past `history` subsequences (excluding
  * those overlapping it), in units of the typical nearest-neighbour distance. A pattern that has
  * happened before (a nightly job's spike) scores low however large it is; a shape never seen
  * (a level, a rhythm or a spike where there was none) scores high. The family of ARTime,
- * KNN-CAD and matrix-profile discords. The search runs once per downsampled point, starts from
- * the successor of the previous match and abandons a candidate as soon as it is farther than
- * the best so far, so it costs a few operations per candidate. Between searches the last
- * score is held.
+ * KNN-CAD and matrix-profile discords. The search runs once per downsampled point and is exact
+ * but pruned: it starts from the successor of the previous match, visits candidates in order
+ * of how close their mean is to the query's (‖a − b‖² ≥ length · (mean a − mean b)², so it stops
+ * once that bound passes the best distance) and abandons a candidate as soon as it is farther
+ * than the best so far. Between searches the last score is held.
  *
  * @example
  * const detector = new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 });
@@ -75337,6 +75534,8 @@ class SubsequenceNoveltyDetector {
     capacity;
     /** Each point is stored twice (at i and i + capacity) so every subsequence is contiguous. */
     points;
+    /** The candidate subsequences (by start slot in the ring) ordered by their mean. */
+    byMean;
     pointCount = 0;
     blockSum = 0;
     blockRows = 0;
@@ -75350,6 +75549,7 @@ class SubsequenceNoveltyDetector {
         this.history = options.history;
         this.capacity = options.history + 2 * options.length;
         this.points = new Float64Array(2 * this.capacity);
+        this.byMean = new KeyOrderedIndex(options.history);
     }
     update(_timestamp, value) {
         this.blockSum += value;
@@ -75363,6 +75563,7 @@ class SubsequenceNoveltyDetector {
         this.points[slot] = point;
         this.points[slot + this.capacity] = point;
         this.pointCount += 1;
+        this.trackCandidates();
         this.typicalMagnitude +=
             (Math.abs(point) - this.typicalMagnitude) / Math.min(this.pointCount, 1000);
         const candidates = Math.min(this.history, this.pointCount - 2 * this.length + 1);
@@ -75377,33 +75578,63 @@ class SubsequenceNoveltyDetector {
         this.typicalDistance += (learned - this.typicalDistance) / Math.min(candidates, 200);
         return this.score;
     }
+    /**
+     * Keeps `byMean` equal to the subsequences a search may compare with: those starting between
+     * `history + 2·length − 1` and `2·length` points before the newest point.
+     */
+    trackCandidates() {
+        const newest = this.pointCount - 2 * this.length;
+        const expired = newest - this.history;
+        if (expired >= 0)
+            this.byMean.remove(this.meanAt(expired), expired % this.capacity);
+        if (newest >= 0)
+            this.byMean.insert(this.meanAt(newest), newest % this.capacity);
+    }
+    meanAt(start) {
+        const points = this.points;
+        const from = start % this.capacity;
+        let sum = 0;
+        for (let index = from; index < from + this.length; index += 1)
+            sum += points[index];
+        return sum / this.length;
+    }
     /** Distance per point (RMS) to the nearest of the last `candidates` non-overlapping subsequences. */
     nearestNeighbourDistance(candidates) {
         const length = this.length;
         const capacity = this.capacity;
-        const queryStart = (this.pointCount - length) % capacity;
-        // Offsets count back from the query: offset o is the subsequence starting o points earlier.
-        const firstOffset = length;
-        const lastOffset = length + candidates - 1;
+        const query = this.pointCount - length;
+        const queryStart = query % capacity;
         let best = Number.POSITIVE_INFINITY;
         let bestOffset = -1;
         // The last match's offset is usually a near match again: a tight bound to abandon against.
-        if (this.bestOffset >= firstOffset && this.bestOffset <= lastOffset) {
-            const start = (queryStart - this.bestOffset + capacity) % capacity;
-            best = this.squaredDistance(queryStart, start, best);
+        if (this.bestOffset >= length && this.bestOffset < length + candidates) {
+            best = this.squaredDistance(queryStart, (query - this.bestOffset) % capacity, best);
             bestOffset = this.bestOffset;
         }
-        // Candidate starts, walked backwards through the doubled ring without a modulo per candidate.
-        let start = queryStart - firstOffset + capacity;
-        if (start >= capacity)
-            start -= capacity;
-        for (let offset = firstOffset; offset <= lastOffset; offset += 1) {
+        // Walk outwards from the query's mean; each side stops once its mean bound reaches `best`.
+        const index = this.byMean;
+        const queryMean = this.meanAt(query);
+        let left = index.lowerBound(queryMean) - 1;
+        let right = left + 1;
+        // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
+        const boundScale = length * (1 - 1e-9);
+        for (;;) {
+            const leftGap = left >= 0 ? queryMean - index.keyAt(left) : Number.POSITIVE_INFINITY;
+            const rightGap = right < index.count ? index.keyAt(right) - queryMean : Number.POSITIVE_INFINITY;
+            const takeLeft = leftGap <= rightGap;
+            const gap = takeLeft ? leftGap : rightGap;
+            if (!(boundScale * gap * gap < best))
+                break;
+            const start = index.idAt(takeLeft ? left : right);
+            if (takeLeft)
+                left -= 1;
+            else
+                right += 1;
             const distance = this.squaredDistance(queryStart, start, best);
             if (distance < best) {
                 best = distance;
-                bestOffset = offset;
+                bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
             }
-            start = start === 0 ? capacity - 1 : start - 1;
         }
         this.bestOffset = bestOffset;
         return Math.sqrt(best / length);
@@ -75508,8 +75739,7 @@ class EnsembleDetector {
         let evidence = 0;
         for (let index = 0; index < this.members.length; index += 1) {
             const surprise = this.members[index].update(timestamp, value);
-            const pValue = this.calibrators[index].pValue(surprise);
-            evidence -= Math.log(Math.max(pValue, 1e-300));
+            evidence += this.calibrators[index].evidence(surprise);
         }
         const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
         return this.debouncer.shape(probability);

@@ -71271,9 +71271,12 @@ function registerSecret(value) {
 }
 /** Replaces secrets inside a string. */
 function redactText(text) {
-    let out = text
-        .replace(URL_CREDENTIALS, `$1:${REDACTED}@`)
-        .replace(PASSWORD_PAIR, `$1=${REDACTED}`);
+    let out = text;
+    // Cheap guards first: results carry thousands of short strings, and most hold no credential.
+    if (out.includes("@"))
+        out = out.replace(URL_CREDENTIALS, `$1:${REDACTED}@`);
+    if (out.includes("="))
+        out = out.replace(PASSWORD_PAIR, `$1=${REDACTED}`);
     for (const secret of registered) {
         if (out.includes(secret))
             out = out.split(secret).join(REDACTED);
@@ -71458,14 +71461,16 @@ function excerpt(value, max = 80) {
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-;// CONCATENATED MODULE: ./actions/invoke/errors.ts
+;// CONCATENATED MODULE: ./actions/kit/errors.ts
 /**
- * Failures of an invocation that happen around the function (it was never reached, or its answer
- * never came back). Failures *of* the function are data in the report instead.
+ * A failure around an action's AWS calls (not a failure *of* an ops function, which is data):
+ * a stable `code` and the next step to take. Each action subclasses it per failure.
+ *
+ * @example
+ * throw new ActionError("METRICS_CALL_FAILED", "GetMetricData failed: …", { hint: "Check 'aws-region'." });
  */
-/** Base of the invoke errors: a stable `code` and the next step to take. */
-class InvokeError extends Error {
-    name = "InvokeError";
+class ActionError extends Error {
+    name = "ActionError";
     code;
     hint;
     constructor(code, message, options) {
@@ -71473,6 +71478,33 @@ class InvokeError extends Error {
         this.code = code;
         this.hint = options.hint;
     }
+}
+/**
+ * "Name: message" of an SDK or network error, one line (a Node.js error's `code` stands in for a
+ * bare "Error" name).
+ *
+ * @example
+ * describeCause(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+ * // "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1"
+ */
+function describeCause(cause) {
+    if (!(cause instanceof Error))
+        return String(cause);
+    const code = cause.code;
+    const name = cause.name === "Error" && typeof code === "string" ? code : cause.name;
+    const message = cause.message.split("\n")[0] || (typeof code === "string" ? code : "");
+    return message && message !== name ? `${name}: ${message}` : name;
+}
+
+;// CONCATENATED MODULE: ./actions/invoke/errors.ts
+
+/**
+ * Failures of an invocation that happen around the function (it was never reached, or its answer
+ * never came back). Failures *of* the function are data in the report instead.
+ */
+/** Base of the invoke errors: a stable `code` and the next step to take. */
+class InvokeError extends ActionError {
+    name = "InvokeError";
 }
 /** GetFunctionConfiguration or Invoke said the function does not exist. */
 class FunctionNotFoundError extends InvokeError {
@@ -71541,15 +71573,6 @@ class AwsCallError extends InvokeError {
             cause,
         });
     }
-}
-/** "Name: message" of an SDK or network error, one line. */
-function describeCause(cause) {
-    if (!(cause instanceof Error))
-        return String(cause);
-    const code = cause.code;
-    const name = cause.name === "Error" && typeof code === "string" ? code : cause.name;
-    const message = cause.message.split("\n")[0] || (typeof code === "string" ? code : "");
-    return message && message !== name ? `${name}: ${message}` : name;
 }
 
 ;// CONCATENATED MODULE: ./lambdas/kit/errors.ts
