@@ -1,11 +1,10 @@
 import path from "node:path";
 import { configFromUrl } from "../../lambdas/kit/database.ts";
 import { createMigrationFunction } from "../../lambdas/migration/function.ts";
-import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import type { MigrationManifest } from "../../lambdas/migration/types.ts";
 import { parseCommandArgs, positiveInteger } from "../args.ts";
 import { type CliDatabase, openCliDatabase } from "../local/database.ts";
-import { openManifestCache } from "../local/manifest-cache.ts";
+import { buildManifestCached } from "../local/manifest-cache.ts";
 import { DEFAULT_MIGRATIONS_DIR } from "../local/paths.ts";
 import { migrateRenderers } from "../migrate-renderers.ts";
 import { type CliIo, runOperationCommand } from "../run-operation.ts";
@@ -64,9 +63,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   let manifest: MigrationManifest | undefined;
   let invalid: unknown;
   try {
-    const cache = openManifestCache(dir, io.env);
-    manifest = await buildManifest(dir, { cache });
-    cache.save();
+    manifest = await buildManifestCached(dir, io.env);
   } catch (error) {
     invalid = error;
   }

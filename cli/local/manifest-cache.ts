@@ -1,35 +1,55 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
-import type { Migration } from "../../lambdas/migration/types.ts";
+import { buildManifest, type CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
+import type { Migration, MigrationManifest } from "../../lambdas/migration/types.ts";
 import { opsHome } from "./paths.ts";
 
 interface CacheFile {
-  readonly format: 1;
+  readonly format: 2;
+  /** Name, size and modification time of every .sql file when `manifest` was built. */
+  readonly snapshot: string;
+  readonly manifest: MigrationManifest;
+  /** Compiled migrations by the digest of their source. */
   readonly entries: Record<string, Migration>;
 }
 
 /**
- * A file-backed cache of compiled migrations for one migrations directory, under
- * `.ops/cache/`. Only entries used by the last build are kept, so it never grows stale.
- * A missing or unreadable cache file is an empty cache.
+ * Builds the manifest of a migrations directory for the CLI, with a cache under `.ops/cache/`:
+ * when no .sql file was added, removed or changed (name, size, modification time — as git's
+ * index does) the last manifest is reused without reading the files; otherwise only migrations
+ * whose files changed are parsed again. A missing or unreadable cache is an empty cache.
  *
  * @example
- * const cache = openManifestCache(dir, env);
- * const manifest = await buildManifest(dir, { cache });
- * cache.save();
+ * const manifest = await buildManifestCached("lambdas/migration/migrations", process.env);
  */
-export function openManifestCache(dir: string, env: NodeJS.ProcessEnv) {
-  const file = path.join(
-    opsHome(env),
-    "cache",
-    `manifest-${createHash("sha256").update(path.resolve(dir)).digest("hex").slice(0, 16)}.json`,
-  );
+export async function buildManifestCached(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<MigrationManifest> {
+  const file = cacheFileFor(dir, env);
   const previous = readCache(file);
+  const snapshot = snapshotOf(dir);
+  if (previous && snapshot !== undefined && previous.snapshot === snapshot)
+    return previous.manifest;
+  const cache = compiledMigrationCache(previous?.entries ?? {});
+  const manifest = await buildManifest(dir, { cache });
+  if (snapshot !== undefined) {
+    writeCache(file, { format: 2, snapshot, manifest, entries: cache.used });
+  }
+  return manifest;
+}
+
+/**
+ * Compiled migrations looked up by source digest, remembering which ones the build used.
+ *
+ * @example
+ * const cache = compiledMigrationCache({}); await buildManifest(dir, { cache }); cache.used;
+ */
+export function compiledMigrationCache(previous: Record<string, Migration>) {
   const used: Record<string, Migration> = {};
-  let changed = false;
-  const cache: CompiledMigrationCache & { save(): void } = {
+  const cache: CompiledMigrationCache & { used: Record<string, Migration> } = {
+    used,
     get(key) {
       const hit = previous[key];
       if (hit) used[key] = hit;
@@ -37,28 +57,47 @@ export function openManifestCache(dir: string, env: NodeJS.ProcessEnv) {
     },
     set(key, migration) {
       used[key] = migration;
-      changed = true;
-    },
-    save() {
-      if (!changed && Object.keys(used).length === Object.keys(previous).length) return;
-      try {
-        mkdirSync(path.dirname(file), { recursive: true });
-        const body: CacheFile = { format: 1, entries: used };
-        writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(body));
-        renameSync(`${file}.${process.pid}.tmp`, file);
-      } catch {
-        // A cache that cannot be written only costs speed next time.
-      }
     },
   };
   return cache;
 }
 
-function readCache(file: string): Record<string, Migration> {
+function cacheFileFor(dir: string, env: NodeJS.ProcessEnv): string {
+  const digest = createHash("sha256").update(path.resolve(dir)).digest("hex").slice(0, 16);
+  return path.join(opsHome(env), "cache", `manifest-${digest}.json`);
+}
+
+/** Name, size and mtime of each .sql file, or undefined when the folder cannot be listed. */
+function snapshotOf(dir: string): string | undefined {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.toLowerCase().endsWith(".sql"))
+      .sort()
+      .map((name) => {
+        const stat = statSync(path.join(dir, name));
+        return `${name}:${stat.size}:${stat.mtimeMs}`;
+      })
+      .join("|");
+  } catch {
+    return undefined;
+  }
+}
+
+function readCache(file: string): CacheFile | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
-    return parsed.format === 1 && parsed.entries ? parsed.entries : {};
+    return parsed.format === 2 && parsed.manifest && parsed.entries ? parsed : undefined;
   } catch {
-    return {};
+    return undefined;
+  }
+}
+
+function writeCache(file: string, body: CacheFile): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(body));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  } catch {
+    // A cache that cannot be written only costs speed next time.
   }
 }

@@ -1,30 +1,32 @@
-import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openManifestCache } from "../../cli/local/manifest-cache.ts";
+import { buildManifestCached, compiledMigrationCache } from "../../cli/local/manifest-cache.ts";
 import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import { EXAMPLE_MIGRATIONS } from "../helpers/run-cli.ts";
 
-async function copyOfExamples(): Promise<{ dir: string; home: string }> {
+async function copyOfExamples(): Promise<{ dir: string; env: NodeJS.ProcessEnv }> {
   const root = await mkdtemp(path.join(tmpdir(), "ops-cache-"));
   const dir = path.join(root, "migrations");
   await cp(EXAMPLE_MIGRATIONS, dir, { recursive: true });
-  return { dir, home: path.join(root, "home") };
+  return { dir, env: { OPS_HOME: path.join(root, "home") } };
+}
+
+async function edit(file: string, from: string, to: string): Promise<void> {
+  await writeFile(file, (await readFile(file, "utf8")).replace(from, to));
 }
 
 describe("manifest cache", () => {
-  it("builds the same manifest from the cache, compiling only migrations whose files changed", async () => {
-    const { dir, home } = await copyOfExamples();
-    const env = { OPS_HOME: home };
-    const first = openManifestCache(dir, env);
+  it("compiles only the migrations whose source changed", async () => {
+    const { dir } = await copyOfExamples();
+    const first = compiledMigrationCache({});
     const fresh = await buildManifest(dir, { cache: first });
-    first.save();
 
     const compiled: string[] = [];
-    const second = openManifestCache(dir, env);
+    const second = compiledMigrationCache(first.used);
     const counting = {
-      get: (key: string) => second.get(key),
+      get: second.get,
       set: (key: string, migration: Parameters<typeof second.set>[1]) => {
         compiled.push(migration.version);
         second.set(key, migration);
@@ -33,27 +35,56 @@ describe("manifest cache", () => {
     expect(await buildManifest(dir, { cache: counting })).toEqual(fresh);
     expect(compiled).toEqual([]);
 
-    const file = path.join(dir, "20240102100000_create_projects.sql");
-    await writeFile(
-      file,
-      (await readFile(file, "utf8")).replace("CREATE TABLE projects", "CREATE TABLE  projects"),
+    await edit(
+      path.join(dir, "20240102100000_create_projects.sql"),
+      "CREATE TABLE projects",
+      "CREATE TABLE  projects",
     );
-    const edited = await buildManifest(dir, { cache: counting });
+    await buildManifest(dir, { cache: counting });
     expect(compiled).toEqual(["20240102100000"]);
-    expect(edited.migrations.find((m) => m.version === "20240102100000")?.checksum).not.toBe(
-      fresh.migrations.find((m) => m.version === "20240102100000")?.checksum,
+  });
+
+  it("reuses the manifest while no file changed, and sees an edit, a new file and a removal", async () => {
+    const { dir, env } = await copyOfExamples();
+    const fresh = await buildManifestCached(dir, env);
+    expect(await buildManifestCached(dir, env)).toEqual(fresh);
+
+    const file = path.join(dir, "20240102100000_create_projects.sql");
+    await edit(file, "CREATE TABLE projects", "CREATE TABLE  projects");
+    const edited = await buildManifestCached(dir, env);
+    const checksum = (m: typeof fresh) =>
+      m.migrations.find((x) => x.version === "20240102100000")?.checksum;
+    expect(checksum(edited)).not.toBe(checksum(fresh));
+
+    await writeFile(
+      path.join(dir, "20250101000000_extra.sql"),
+      "-- migrate:up\nCREATE TABLE extra ();\n-- migrate:down\nDROP TABLE extra;\n",
     );
+    expect((await buildManifestCached(dir, env)).migrations.at(-1)?.version).toBe("20250101000000");
+
+    const { rm } = await import("node:fs/promises");
+    await rm(path.join(dir, "20250101000000_extra.sql"));
+    expect((await buildManifestCached(dir, env)).migrations).toHaveLength(8);
   });
 
   it("treats an unreadable cache file as empty", async () => {
-    const { dir, home } = await copyOfExamples();
-    const cache = openManifestCache(dir, { OPS_HOME: home });
-    await buildManifest(dir, { cache });
-    cache.save();
-    const cacheDir = path.join(home, "cache");
-    const [name] = await import("node:fs/promises").then((fs) => fs.readdir(cacheDir));
+    const { dir, env } = await copyOfExamples();
+    await buildManifestCached(dir, env);
+    const cacheDir = path.join(env.OPS_HOME as string, "cache");
+    const [name] = await readdir(cacheDir);
     await writeFile(path.join(cacheDir, name as string), "{not json");
-    const again = openManifestCache(dir, { OPS_HOME: home });
-    expect((await buildManifest(dir, { cache: again })).migrations).toHaveLength(8);
+    expect((await buildManifestCached(dir, env)).migrations).toHaveLength(8);
+  });
+
+  it("still rejects a malformed directory", async () => {
+    const { dir, env } = await copyOfExamples();
+    await buildManifestCached(dir, env);
+    await writeFile(
+      path.join(dir, "20250101000000_broken.sql"),
+      "CREATE TABLE nothing_marked ();\n",
+    );
+    await expect(buildManifestCached(dir, env)).rejects.toMatchObject({
+      code: "INVALID_MIGRATIONS",
+    });
   });
 });
