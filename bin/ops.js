@@ -34,6 +34,13 @@ function bundleIsFresh() {
   }
 }
 
+// Node.js 21+ defines `navigator`; on Node.js 20 `pg` probes for Cloudflare Workers through the
+// `Response` global instead, which loads the whole fetch implementation (~20–40 ms per command).
+// Give Node 20 the same `navigator.userAgent` later versions have.
+if (!("navigator" in globalThis)) {
+  globalThis.navigator = { userAgent: `Node.js/${process.versions.node.split(".")[0]}` };
+}
+
 let main;
 if (!process.env.OPS_NO_BUNDLE && bundleIsFresh()) {
   ({ main } = await import(bundle));

@@ -6,12 +6,12 @@ import type { Migration, MigrationManifest } from "../../lambdas/migration/types
 import { opsHome } from "./paths.ts";
 
 interface CacheFile {
-  readonly format: 2;
+  readonly format: 3;
   /** Name, size and modification time of every .sql file when `manifest` was built. */
   readonly snapshot: string;
   readonly manifest: MigrationManifest;
-  /** Compiled migrations by the digest of their source. */
-  readonly entries: Record<string, Migration>;
+  /** Digest of each migration's source, in the order of `manifest.migrations`. */
+  readonly keys: readonly string[];
 }
 
 /**
@@ -32,10 +32,12 @@ export async function buildManifestCached(
   const snapshot = snapshotOf(dir);
   if (previous && snapshot !== undefined && previous.snapshot === snapshot)
     return previous.manifest;
-  const cache = compiledMigrationCache(previous?.entries ?? {});
+  const cache = compiledMigrationCache(previous ? entriesOf(previous) : {});
   const manifest = await buildManifest(dir, { cache });
   if (snapshot !== undefined) {
-    writeCache(file, { format: 2, snapshot, manifest, entries: cache.used });
+    const keyOf = new Map(Object.entries(cache.used).map(([key, migration]) => [migration, key]));
+    const keys = manifest.migrations.map((migration) => keyOf.get(migration) ?? "");
+    writeCache(file, { format: 3, snapshot, manifest, keys });
   }
   return manifest;
 }
@@ -62,6 +64,12 @@ export function compiledMigrationCache(previous: Record<string, Migration>) {
   return cache;
 }
 
+function entriesOf(cache: CacheFile): Record<string, Migration> {
+  return Object.fromEntries(
+    cache.keys.map((key, i) => [key, cache.manifest.migrations[i] as Migration]),
+  );
+}
+
 function cacheFileFor(dir: string, env: NodeJS.ProcessEnv): string {
   const digest = createHash("sha256").update(path.resolve(dir)).digest("hex").slice(0, 16);
   return path.join(opsHome(env), "cache", `manifest-${digest}.json`);
@@ -86,7 +94,11 @@ function snapshotOf(dir: string): string | undefined {
 function readCache(file: string): CacheFile | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
-    return parsed.format === 2 && parsed.manifest && parsed.entries ? parsed : undefined;
+    const valid =
+      parsed.format === 3 &&
+      Array.isArray(parsed.keys) &&
+      parsed.manifest?.migrations?.length === parsed.keys.length;
+    return valid ? parsed : undefined;
   } catch {
     return undefined;
   }
