@@ -37,6 +37,10 @@ export class TailCalibrator {
   private thresholdMass = 0;
   private tailScale = 1;
   private seen = 0;
+  /** Highest bin ever filled: the bins above it are empty, so refreshes skip them. */
+  private highestBin = 0;
+  /** The exponent part of the last `pValueParts` result. */
+  tailExponent = 0;
 
   constructor(options: TailCalibratorOptions = {}) {
     this.decayPerRefresh = (1 - 1 / (options.memory ?? 5000)) ** REFRESH_ROWS;
@@ -46,29 +50,46 @@ export class TailCalibrator {
 
   /** Tail probability of `surprise` under the history, then adds it to the history. */
   pValue(surprise: number): number {
-    const logScore = Math.log1p(Math.max(surprise, 0));
-    const p = this.seen >= this.warmup ? this.tailProbability(logScore) : 1;
+    const ratio = this.pValueParts(surprise);
+    return this.tailExponent === 0 ? ratio : ratio * Math.exp(-this.tailExponent);
+  }
+
+  /**
+   * `pValue(surprise)` in two parts, so that an ensemble can combine many p-values with one
+   * logarithm: returns a ratio in (0, 1] and leaves in `tailExponent` an exponent x ≥ 0, with
+   * p = ratio · e^(−x) (x is 0 below the power-law tail). Adds the surprise to the history.
+   */
+  pValueParts(surprise: number): number {
+    const logScore = surprise > 0 ? Math.log1p(surprise) : 0;
+    let ratio = 1;
+    this.tailExponent = 0;
+    if (this.seen >= this.warmup) {
+      const total = this.snapshotTotal + 1;
+      if (logScore >= this.threshold) {
+        ratio = this.thresholdMass / total;
+        this.tailExponent = (logScore - this.threshold) / this.tailScale;
+      } else {
+        const bin = Math.floor(logScore * BINS_PER_UNIT);
+        ratio = Math.min(1, ((this.tailMass[bin] as number) + 1) / total);
+      }
+    }
+    this.learn(logScore);
+    return ratio;
+  }
+
+  private learn(logScore: number): void {
     const bin = Math.min(BIN_COUNT - 1, Math.floor(logScore * BINS_PER_UNIT));
     this.counts[bin] = (this.counts[bin] as number) + 1;
+    if (bin > this.highestBin) this.highestBin = bin;
     this.total += 1;
     this.seen += 1;
     if (this.seen % REFRESH_ROWS === 0) this.refresh();
-    return p;
-  }
-
-  private tailProbability(logScore: number): number {
-    const total = this.snapshotTotal + 1;
-    if (logScore >= this.threshold) {
-      return (this.thresholdMass / total) * Math.exp(-(logScore - this.threshold) / this.tailScale);
-    }
-    const bin = Math.floor(logScore * BINS_PER_UNIT);
-    return Math.min(1, ((this.tailMass[bin] as number) + 1) / total);
   }
 
   private refresh(): void {
     const counts = this.counts;
     let running = 0;
-    for (let bin = BIN_COUNT - 1; bin >= 0; bin -= 1) {
+    for (let bin = this.highestBin; bin >= 0; bin -= 1) {
       const decayed = (counts[bin] as number) * this.decayPerRefresh;
       counts[bin] = decayed;
       running += decayed;
@@ -78,12 +99,12 @@ export class TailCalibrator {
     this.snapshotTotal = running;
     // Threshold: the lower edge of the bin where the upper tail first holds (1 − q) of the mass.
     const target = (1 - this.tailQuantile) * running;
-    let thresholdBin = BIN_COUNT - 1;
+    let thresholdBin = this.highestBin;
     while (thresholdBin > 0 && (this.tailMass[thresholdBin] as number) < target) thresholdBin -= 1;
     this.threshold = thresholdBin / BINS_PER_UNIT;
     this.thresholdMass = this.tailMass[thresholdBin] as number;
     let excessSum = 0;
-    for (let bin = thresholdBin; bin < BIN_COUNT; bin += 1) {
+    for (let bin = thresholdBin; bin <= this.highestBin; bin += 1) {
       excessSum += (counts[bin] as number) * ((bin + 0.5) / BINS_PER_UNIT - this.threshold);
     }
     // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.

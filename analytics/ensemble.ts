@@ -2,6 +2,9 @@ import { anomalyProbability, TailCalibrator } from "./calibration.ts";
 import { EpisodeDebouncer } from "./episodeDebouncer.ts";
 import type { StreamingDetector } from "./types.ts";
 
+/** −ln(10⁻³⁰⁰): one member's evidence is capped where its p-value would underflow. */
+const MAX_EVIDENCE = 690.7755278982137;
+
 export interface EnsembleOptions {
   /** Half-life, in rows, of the episode debouncer's memory of the last alert. Default 100. */
   readonly debounceHalfLife?: number;
@@ -33,12 +36,23 @@ export class EnsembleDetector implements StreamingDetector {
   }
 
   update(timestamp: number, value: number): number {
+    // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
+    // 1/5000, so six cannot underflow) and cost one logarithm for all members.
     let evidence = 0;
+    let ratio = 1;
     for (let index = 0; index < this.members.length; index += 1) {
       const surprise = (this.members[index] as StreamingDetector).update(timestamp, value);
-      const pValue = (this.calibrators[index] as TailCalibrator).pValue(surprise);
-      evidence -= Math.log(Math.max(pValue, 1e-300));
+      const calibrator = this.calibrators[index] as TailCalibrator;
+      const memberRatio = calibrator.pValueParts(surprise);
+      const exponent = calibrator.tailExponent;
+      if (exponent < MAX_EVIDENCE - 20) {
+        ratio *= memberRatio;
+        evidence += exponent;
+      } else {
+        evidence += Math.min(MAX_EVIDENCE, exponent - Math.log(memberRatio));
+      }
     }
+    evidence -= Math.log(ratio);
     const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
     return this.debouncer.shape(probability);
   }

@@ -13,6 +13,10 @@ interface SeasonModel {
   squaredError: number;
   /** Weight of one row in its bucket's mean, so that one period weighs `periodWeight`. */
   rowWeight: number;
+  /** Start of the period holding the latest timestamp, so most rows find their bucket without a modulo. */
+  periodStart: number;
+  /** Bucket of the current row. */
+  bucket: number;
 }
 
 export interface SeasonalBaselineOptions {
@@ -59,14 +63,14 @@ export class SeasonalBaselineDetector implements StreamingDetector {
 
   update(timestamp: number, value: number): number {
     this.trackSamplingInterval(timestamp);
+    for (const season of this.seasons) locateBucket(season, timestamp);
     const season = this.pickSeason();
     let surprise = 0;
     if (season !== undefined) {
-      const bucket = bucketOf(season, timestamp);
-      const error = value - (season.bucketMeans[bucket] as number);
+      const error = value - (season.bucketMeans[season.bucket] as number);
       surprise = Math.abs(error) / (Math.sqrt(season.squaredError) + 1e-9 * (1 + Math.abs(value)));
     }
-    this.learn(timestamp, value);
+    this.learn(value);
     return surprise;
   }
 
@@ -82,7 +86,7 @@ export class SeasonalBaselineDetector implements StreamingDetector {
     return best;
   }
 
-  private learn(timestamp: number, value: number): void {
+  private learn(value: number): void {
     const memory = Math.max(1 / (this.seen + 1), 1 / 2000);
     if (this.seen > 0) {
       const levelError = value - this.level;
@@ -90,7 +94,7 @@ export class SeasonalBaselineDetector implements StreamingDetector {
     }
     if (this.seen % 64 === 0) this.refreshBucketWeights();
     for (const season of this.seasons) {
-      const bucket = bucketOf(season, timestamp);
+      const bucket = season.bucket;
       const seen = season.bucketSeen[bucket] as number;
       // Until a bucket has data, its forecast is as good as the level forecast.
       const forecast = seen > 0 ? (season.bucketMeans[bucket] as number) : value;
@@ -136,11 +140,18 @@ function createSeason(name: SeasonModel["name"], periodMs: number, buckets: numb
     bucketSeen: new Uint32Array(buckets),
     squaredError: 0,
     rowWeight: 1,
+    periodStart: Number.NaN,
+    bucket: 0,
   };
 }
 
-function bucketOf(season: SeasonModel, timestamp: number): number {
-  const phase = ((timestamp % season.periodMs) + season.periodMs) % season.periodMs;
+/** Sets `season.bucket` for `timestamp`; the modulo runs only when a new period starts. */
+function locateBucket(season: SeasonModel, timestamp: number): void {
+  let phase = timestamp - season.periodStart;
+  if (!(phase >= 0 && phase < season.periodMs)) {
+    phase = ((timestamp % season.periodMs) + season.periodMs) % season.periodMs;
+    season.periodStart = timestamp - phase;
+  }
   // Epoch day 0 was a Thursday; the offset only names buckets, it does not change forecasts.
-  return Math.floor((phase / season.periodMs) * season.bucketMeans.length);
+  season.bucket = Math.floor((phase / season.periodMs) * season.bucketMeans.length);
 }

@@ -1,4 +1,5 @@
 import type { StreamingDetector } from "../types.ts";
+import { KeyOrderedIndex } from "./keyOrderedIndex.ts";
 
 export interface SubsequenceNoveltyOptions {
   /** Points per subsequence (after downsampling). */
@@ -15,10 +16,11 @@ export interface SubsequenceNoveltyOptions {
  * those overlapping it), in units of the typical nearest-neighbour distance. A pattern that has
  * happened before (a nightly job's spike) scores low however large it is; a shape never seen
  * (a level, a rhythm or a spike where there was none) scores high. The family of ARTime,
- * KNN-CAD and matrix-profile discords. The search runs once per downsampled point, starts from
- * the successor of the previous match and abandons a candidate as soon as it is farther than
- * the best so far, so it costs a few operations per candidate. Between searches the last
- * score is held.
+ * KNN-CAD and matrix-profile discords. The search runs once per downsampled point and is exact
+ * but pruned: it starts from the successor of the previous match, visits candidates in order
+ * of how close their mean is to the query's (‖a − b‖² ≥ length · (mean a − mean b)², so it stops
+ * once that bound passes the best distance) and abandons a candidate as soon as it is farther
+ * than the best so far. Between searches the last score is held.
  *
  * @example
  * const detector = new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 });
@@ -31,6 +33,10 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
   private readonly capacity: number;
   /** Each point is stored twice (at i and i + capacity) so every subsequence is contiguous. */
   private readonly points: Float64Array;
+  /** The candidate subsequences (by start slot in the ring) ordered by their mean. */
+  private readonly byMean: KeyOrderedIndex;
+  /** Mean of the subsequence starting at each ring slot (set once its last point arrives). */
+  private readonly means: Float64Array;
   private pointCount = 0;
   private blockSum = 0;
   private blockRows = 0;
@@ -45,6 +51,8 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     this.history = options.history;
     this.capacity = options.history + 2 * options.length;
     this.points = new Float64Array(2 * this.capacity);
+    this.byMean = new KeyOrderedIndex(options.history);
+    this.means = new Float64Array(this.capacity);
   }
 
   update(_timestamp: number, value: number): number {
@@ -58,6 +66,7 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     this.points[slot] = point;
     this.points[slot + this.capacity] = point;
     this.pointCount += 1;
+    this.trackCandidates();
     this.typicalMagnitude +=
       (Math.abs(point) - this.typicalMagnitude) / Math.min(this.pointCount, 1000);
     const candidates = Math.min(this.history, this.pointCount - 2 * this.length + 1);
@@ -72,32 +81,74 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     return this.score;
   }
 
+  /**
+   * Keeps `byMean` equal to the subsequences a search may compare with: those starting between
+   * `history + 2·length − 1` and `2·length` points before the newest point.
+   */
+  private trackCandidates(): void {
+    const newest = this.pointCount - 2 * this.length;
+    const capacity = this.capacity;
+    const latest = this.pointCount - this.length;
+    if (latest >= 0) this.means[latest % capacity] = this.meanAt(latest % capacity);
+    if (newest < 0) return;
+    const slot = newest % capacity;
+    const expired = newest - this.history;
+    if (expired < 0) {
+      this.byMean.insert(this.means[slot] as number, slot);
+    } else {
+      const expiredSlot = expired % capacity;
+      this.byMean.replace(
+        this.means[expiredSlot] as number,
+        expiredSlot,
+        this.means[slot] as number,
+        slot,
+      );
+    }
+  }
+
+  /** Mean of the subsequence starting at ring slot `slot`. */
+  private meanAt(slot: number): number {
+    const points = this.points;
+    let sum = 0;
+    for (let index = slot; index < slot + this.length; index += 1) sum += points[index] as number;
+    return sum / this.length;
+  }
+
   /** Distance per point (RMS) to the nearest of the last `candidates` non-overlapping subsequences. */
   private nearestNeighbourDistance(candidates: number): number {
     const length = this.length;
     const capacity = this.capacity;
-    const queryStart = (this.pointCount - length) % capacity;
-    // Offsets count back from the query: offset o is the subsequence starting o points earlier.
-    const firstOffset = length;
-    const lastOffset = length + candidates - 1;
+    const query = this.pointCount - length;
+    const queryStart = query % capacity;
     let best = Number.POSITIVE_INFINITY;
     let bestOffset = -1;
     // The last match's offset is usually a near match again: a tight bound to abandon against.
-    if (this.bestOffset >= firstOffset && this.bestOffset <= lastOffset) {
-      const start = (queryStart - this.bestOffset + capacity) % capacity;
-      best = this.squaredDistance(queryStart, start, best);
+    if (this.bestOffset >= length && this.bestOffset < length + candidates) {
+      best = this.squaredDistance(queryStart, (query - this.bestOffset) % capacity, best);
       bestOffset = this.bestOffset;
     }
-    // Candidate starts, walked backwards through the doubled ring without a modulo per candidate.
-    let start = queryStart - firstOffset + capacity;
-    if (start >= capacity) start -= capacity;
-    for (let offset = firstOffset; offset <= lastOffset; offset += 1) {
+    // Walk outwards from the query's mean; each side stops once its mean bound reaches `best`.
+    const index = this.byMean;
+    const queryMean = this.means[queryStart] as number;
+    let left = index.lowerBound(queryMean) - 1;
+    let right = left + 1;
+    // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
+    const boundScale = length * (1 - 1e-9);
+    for (;;) {
+      const leftGap = left >= 0 ? queryMean - index.keyAt(left) : Number.POSITIVE_INFINITY;
+      const rightGap =
+        right < index.count ? index.keyAt(right) - queryMean : Number.POSITIVE_INFINITY;
+      const takeLeft = leftGap <= rightGap;
+      const gap = takeLeft ? leftGap : rightGap;
+      if (!(boundScale * gap * gap < best)) break;
+      const start = index.idAt(takeLeft ? left : right);
+      if (takeLeft) left -= 1;
+      else right += 1;
       const distance = this.squaredDistance(queryStart, start, best);
       if (distance < best) {
         best = distance;
-        bestOffset = offset;
+        bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
       }
-      start = start === 0 ? capacity - 1 : start - 1;
     }
     this.bestOffset = bestOffset;
     return Math.sqrt(best / length);

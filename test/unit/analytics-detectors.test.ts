@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { anomalyProbability, TailCalibrator } from "../../analytics/calibration.ts";
 import { SeriesCsvParser } from "../../analytics/csv.ts";
 import { CusumDetector } from "../../analytics/detectors/cusum.ts";
+import { KeyOrderedIndex } from "../../analytics/detectors/keyOrderedIndex.ts";
 import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
 import { SubsequenceNoveltyDetector } from "../../analytics/detectors/subsequenceNovelty.ts";
 import { EpisodeDebouncer } from "../../analytics/episodeDebouncer.ts";
@@ -27,6 +28,53 @@ describe("RollingOrderStatistics", () => {
         expect(window.medianAbsoluteDeviation()).toBeCloseTo(medianAbsoluteDeviation(recent), 12);
       }
     }
+  });
+
+  it("stays exact on a smooth random walk, where each search starts from the last insert", () => {
+    const random = seededRandom(8);
+    const window = new RollingOrderStatistics(101);
+    const history: number[] = [];
+    let level = 0;
+    for (let index = 0; index < 1500; index += 1) {
+      level += random() - 0.5;
+      window.push(level);
+      history.push(level);
+      const recent = history.slice(-101);
+      expect(window.median()).toBe(median(recent));
+      expect(window.medianAbsoluteDeviation()).toBeCloseTo(medianAbsoluteDeviation(recent), 12);
+    }
+  });
+});
+
+describe("KeyOrderedIndex", () => {
+  it("keeps its pairs sorted by key through inserts, replacements and removals", () => {
+    // Prepare
+    const random = seededRandom(21);
+    const index = new KeyOrderedIndex(40);
+    const reference = new Map<number, number>();
+    // Act
+    for (let step = 0; step < 2000; step += 1) {
+      const key = Math.round(random() * 20) / 4;
+      const id = step % 97;
+      const existing = reference.get(id);
+      if (existing !== undefined && random() < 0.5) {
+        expect(index.replace(existing, id, key, id)).toBe(true);
+        reference.set(id, key);
+      } else if (existing !== undefined) {
+        expect(index.remove(existing, id)).toBe(true);
+        reference.delete(id);
+      } else if (index.count < index.capacity) {
+        index.insert(key, id);
+        reference.set(id, key);
+      }
+      // Assess
+      const keys = Array.from({ length: index.count }, (_, position) => index.keyAt(position));
+      expect(keys).toEqual([...reference.values()].sort((a, b) => a - b));
+      for (let position = 0; position < index.count; position += 1) {
+        expect(reference.get(index.idAt(position))).toBe(index.keyAt(position));
+      }
+    }
+    expect(index.remove(99, 1000)).toBe(false);
   });
 });
 
@@ -75,7 +123,64 @@ describe("SubsequenceNoveltyDetector", () => {
     const newShape = Math.max(...scores.slice(3700, 3720));
     expect(newShape).toBeGreaterThan(4 * dailySpike);
   });
+
+  it("prunes its search without changing a score: the same as comparing with every candidate", () => {
+    // Prepare: a random walk with noise, spikes and a level shift.
+    const random = seededRandom(17);
+    let level = 0;
+    const values = Array.from({ length: 6000 }, (_, index) => {
+      level += random() - 0.5;
+      return level + 3 * random() + (index % 997 === 0 ? 40 : 0) + (index > 4000 ? 25 : 0);
+    });
+    const options = { length: 8, downsample: 4, history: 200 };
+    const detector = new SubsequenceNoveltyDetector(options);
+    const reference = bruteForceNovelty(options);
+    // Act
+    const scores = values.map((value, index) => detector.update(index * 300_000, value));
+    const expected = values.map((value) => reference(value));
+    // Assess
+    for (let index = 0; index < scores.length; index += 1) {
+      expect(scores[index]).toBeCloseTo(expected[index] as number, 9);
+    }
+  });
 });
+
+/** The novelty detector's definition, searched exhaustively (the pruned search must match it). */
+function bruteForceNovelty(options: { length: number; downsample: number; history: number }) {
+  const { length, downsample, history } = options;
+  const points: number[] = [];
+  let block: number[] = [];
+  let typicalDistance = 0;
+  let typicalMagnitude = 0;
+  let score = 0;
+  return (value: number): number => {
+    block.push(value);
+    if (block.length < downsample) return score;
+    const point = block.reduce((sum, item) => sum + item, 0) / block.length;
+    block = [];
+    points.push(point);
+    typicalMagnitude += (Math.abs(point) - typicalMagnitude) / Math.min(points.length, 1000);
+    const candidates = Math.min(history, points.length - 2 * length + 1);
+    if (candidates < 8) return score;
+    const query = points.length - length;
+    let best = Number.POSITIVE_INFINITY;
+    for (let offset = length; offset < length + candidates; offset += 1) {
+      let sum = 0;
+      for (let index = 0; index < length; index += 1) {
+        sum +=
+          ((points[query + index] as number) - (points[query - offset + index] as number)) ** 2;
+      }
+      best = Math.min(best, sum);
+    }
+    const distance = Math.sqrt(best / length);
+    const unit = Math.max(typicalDistance, 1e-6 * typicalMagnitude, 1e-12);
+    const warm = points.length >= 4 * length;
+    score = warm ? distance / unit : 0;
+    const learned = warm && distance > 4 * unit ? 4 * unit : distance;
+    typicalDistance += (learned - typicalDistance) / Math.min(candidates, 200);
+    return score;
+  };
+}
 
 describe("EpisodeDebouncer", () => {
   it("alerts once per episode and at full strength for an episode after a quiet spell", () => {
@@ -98,6 +203,19 @@ describe("calibration", () => {
       calibrator.pValue(Math.abs(random() + random() - 1) * 3);
     expect(calibrator.pValue(1)).toBeGreaterThan(0.1);
     expect(calibrator.pValue(30)).toBeLessThan(1e-6);
+  });
+
+  it("gives the same p-value in parts (ratio · e^−exponent) as in one piece", () => {
+    const whole = new TailCalibrator();
+    const parts = new TailCalibrator();
+    const random = seededRandom(6);
+    for (let index = 0; index < 5000; index += 1) {
+      const surprise = random() < 0.01 ? 50 * random() : Math.abs(random() + random() - 1) * 3;
+      const ratio = parts.pValueParts(surprise);
+      expect(ratio).toBeGreaterThan(0);
+      expect(ratio).toBeLessThanOrEqual(1);
+      expect(ratio * Math.exp(-parts.tailExponent)).toBeCloseTo(whole.pValue(surprise), 12);
+    }
   });
 
   it("maps p-values to probabilities: 0.5 near p = 3.6e-5 with the default prior", () => {

@@ -1,0 +1,101 @@
+/**
+ * A fixed-capacity set of (key, id) pairs (ids are 32-bit integers) kept sorted by key in two typed arrays: insert and
+ * remove cost a binary search plus one block move (replace: a move of the pairs in between), and a scan can walk outwards from any key.
+ * The subsequence-novelty search uses it to visit past subsequences in order of how close their
+ * mean is to the query's.
+ *
+ * @example
+ * const index = new KeyOrderedIndex(4);
+ * index.insert(2.5, 7);
+ * index.insert(1.0, 3);
+ * index.lowerBound(2); // 1: keyAt(1) = 2.5, idAt(1) = 7
+ */
+export class KeyOrderedIndex {
+  private readonly keys: Float64Array;
+  private readonly ids: Int32Array;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    this.keys = new Float64Array(capacity);
+    this.ids = new Int32Array(capacity);
+  }
+
+  get count(): number {
+    return this.size;
+  }
+
+  keyAt(position: number): number {
+    return this.keys[position] as number;
+  }
+
+  idAt(position: number): number {
+    return this.ids[position] as number;
+  }
+
+  insert(key: number, id: number): void {
+    if (this.size === this.capacity) {
+      throw new RangeError(`KeyOrderedIndex is full (capacity ${this.capacity})`);
+    }
+    const position = this.lowerBound(key);
+    this.keys.copyWithin(position + 1, position, this.size);
+    this.ids.copyWithin(position + 1, position, this.size);
+    this.keys[position] = key;
+    this.ids[position] = id;
+    this.size += 1;
+  }
+
+  /** Removes the pair (key, id); returns whether it was there. */
+  remove(key: number, id: number): boolean {
+    const position = this.positionOf(key, id);
+    if (position === -1) return false;
+    this.keys.copyWithin(position, position + 1, this.size);
+    this.ids.copyWithin(position, position + 1, this.size);
+    this.size -= 1;
+    return true;
+  }
+
+  /**
+   * Replaces the pair (oldKey, oldId) with (key, id), moving only the pairs between the two
+   * positions; returns whether the old pair was there (when it was not, nothing changes).
+   */
+  replace(oldKey: number, oldId: number, key: number, id: number): boolean {
+    let position = this.positionOf(oldKey, oldId);
+    if (position === -1) return false;
+    const keys = this.keys;
+    const ids = this.ids;
+    while (position > 0 && (keys[position - 1] as number) > key) {
+      keys[position] = keys[position - 1] as number;
+      ids[position] = ids[position - 1] as number;
+      position -= 1;
+    }
+    while (position + 1 < this.size && (keys[position + 1] as number) < key) {
+      keys[position] = keys[position + 1] as number;
+      ids[position] = ids[position + 1] as number;
+      position += 1;
+    }
+    keys[position] = key;
+    ids[position] = id;
+    return true;
+  }
+
+  private positionOf(key: number, id: number): number {
+    let position = this.lowerBound(key);
+    while (position < this.size && this.keys[position] === key && this.ids[position] !== id) {
+      position += 1;
+    }
+    return position < this.size && this.ids[position] === id ? position : -1;
+  }
+
+  /** First position whose key is ≥ `key` (`count` when none). */
+  lowerBound(key: number): number {
+    const keys = this.keys;
+    let base = 0;
+    let length = this.size;
+    while (length > 1) {
+      const half = length >> 1;
+      base = (keys[base + half - 1] as number) < key ? base + half : base;
+      length -= half;
+    }
+    return length === 1 && (keys[base] as number) < key ? base + 1 : base;
+  }
+}
