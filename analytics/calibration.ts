@@ -10,6 +10,27 @@ export interface TailCalibratorOptions {
 const BINS_PER_UNIT = 32;
 const BIN_COUNT = 320;
 const REFRESH_ROWS = 32;
+/** Lower edge of each bin on the surprise scale: bin b holds expm1(b/32) ≤ s < expm1((b+1)/32). */
+const BIN_EDGES = Float64Array.from({ length: BIN_COUNT + 1 }, (_, bin) =>
+  Math.expm1(bin / BINS_PER_UNIT),
+);
+/** Surprises below GRID_LIMIT find their bin in a table on a grid finer than any bin. */
+const GRID_PER_UNIT = 64;
+const GRID_LIMIT = 8;
+const GRID_BINS = Uint16Array.from({ length: GRID_LIMIT * GRID_PER_UNIT }, (_, cell) =>
+  Math.floor(Math.log1p(cell / GRID_PER_UNIT) * BINS_PER_UNIT),
+);
+
+/** The histogram bin of a surprise, floor(32 · log(1 + s)), without a logarithm below 8. */
+function binOf(surprise: number): number {
+  if (!(surprise > 0)) return 0;
+  if (surprise < GRID_LIMIT) {
+    // Bins are wider than grid cells, so the cell's first bin is at most one below the answer.
+    const bin = GRID_BINS[Math.floor(surprise * GRID_PER_UNIT)] as number;
+    return surprise >= (BIN_EDGES[bin + 1] as number) ? bin + 1 : bin;
+  }
+  return Math.min(BIN_COUNT - 1, Math.floor(Math.log1p(surprise) * BINS_PER_UNIT));
+}
 
 /**
  * Calibrates a detector's raw surprise on that detector's own past: returns the causal tail
@@ -33,6 +54,8 @@ export class TailCalibrator {
   private readonly warmup: number;
   private total = 0;
   private snapshotTotal = 0;
+  /** Scores in this bin or above are in the power-law tail (log(1 + s) ≥ threshold). */
+  private thresholdBin = BIN_COUNT;
   private threshold = Number.POSITIVE_INFINITY;
   private thresholdMass = 0;
   private tailScale = 1;
@@ -60,25 +83,23 @@ export class TailCalibrator {
    * p = ratio · e^(−x) (x is 0 below the power-law tail). Adds the surprise to the history.
    */
   pValueParts(surprise: number): number {
-    const logScore = surprise > 0 ? Math.log1p(surprise) : 0;
+    const bin = binOf(surprise);
     let ratio = 1;
     this.tailExponent = 0;
     if (this.seen >= this.warmup) {
       const total = this.snapshotTotal + 1;
-      if (logScore >= this.threshold) {
+      if (bin >= this.thresholdBin) {
         ratio = this.thresholdMass / total;
-        this.tailExponent = (logScore - this.threshold) / this.tailScale;
+        this.tailExponent = (Math.log1p(surprise) - this.threshold) / this.tailScale;
       } else {
-        const bin = Math.floor(logScore * BINS_PER_UNIT);
         ratio = Math.min(1, ((this.tailMass[bin] as number) + 1) / total);
       }
     }
-    this.learn(logScore);
+    this.learn(bin);
     return ratio;
   }
 
-  private learn(logScore: number): void {
-    const bin = Math.min(BIN_COUNT - 1, Math.floor(logScore * BINS_PER_UNIT));
+  private learn(bin: number): void {
     this.counts[bin] = (this.counts[bin] as number) + 1;
     if (bin > this.highestBin) this.highestBin = bin;
     this.total += 1;
@@ -101,6 +122,7 @@ export class TailCalibrator {
     const target = (1 - this.tailQuantile) * running;
     let thresholdBin = this.highestBin;
     while (thresholdBin > 0 && (this.tailMass[thresholdBin] as number) < target) thresholdBin -= 1;
+    this.thresholdBin = thresholdBin;
     this.threshold = thresholdBin / BINS_PER_UNIT;
     this.thresholdMass = this.tailMass[thresholdBin] as number;
     let excessSum = 0;
