@@ -74835,8 +74835,23 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 const BINS_PER_UNIT = 32;
 const BIN_COUNT = 320;
 const REFRESH_ROWS = 32;
-/** −ln(10⁻³⁰⁰): evidence is capped where p-values would underflow. */
-const MAX_EVIDENCE = 690.7755278982137;
+/** Lower edge of each bin on the surprise scale: bin b holds expm1(b/32) ≤ s < expm1((b+1)/32). */
+const BIN_EDGES = Float64Array.from({ length: BIN_COUNT + 1 }, (_, bin) => Math.expm1(bin / BINS_PER_UNIT));
+/** Surprises below GRID_LIMIT find their bin in a table on a grid finer than any bin. */
+const GRID_PER_UNIT = 64;
+const GRID_LIMIT = 8;
+const GRID_BINS = Uint16Array.from({ length: GRID_LIMIT * GRID_PER_UNIT }, (_, cell) => Math.floor(Math.log1p(cell / GRID_PER_UNIT) * BINS_PER_UNIT));
+/** The histogram bin of a surprise, floor(32 · log(1 + s)), without a logarithm below 8. */
+function binOf(surprise) {
+    if (!(surprise > 0))
+        return 0;
+    if (surprise < GRID_LIMIT) {
+        // Bins are wider than grid cells, so the cell's first bin is at most one below the answer.
+        const bin = GRID_BINS[Math.floor(surprise * GRID_PER_UNIT)];
+        return surprise >= BIN_EDGES[bin + 1] ? bin + 1 : bin;
+    }
+    return Math.min(BIN_COUNT - 1, Math.floor(Math.log1p(surprise) * BINS_PER_UNIT));
+}
 /**
  * Calibrates a detector's raw surprise on that detector's own past: returns the causal tail
  * probability P(S ≥ s) of a new score under the history seen so far (the score is added to the
@@ -74859,18 +74874,16 @@ class TailCalibrator {
     warmup;
     total = 0;
     snapshotTotal = 0;
+    /** Scores in this bin or above are in the power-law tail (log(1 + s) ≥ threshold). */
+    thresholdBin = BIN_COUNT;
     threshold = Number.POSITIVE_INFINITY;
     thresholdMass = 0;
     tailScale = 1;
     seen = 0;
     /** Highest bin ever filled: the bins above it are empty, so refreshes skip them. */
     highestBin = 0;
-    refreshCount = 0;
-    logTotal = 0;
-    thresholdEvidence = 0;
-    /** −ln p of each bulk bin, valid while its stamp equals `refreshCount`. */
-    binEvidence = new Float64Array(BIN_COUNT);
-    binEvidenceStamp = new Int32Array(BIN_COUNT).fill(-1);
+    /** The exponent part of the last `pValueParts` result. */
+    tailExponent = 0;
     constructor(options = {}) {
         this.decayPerRefresh = (1 - 1 / (options.memory ?? 5000)) ** REFRESH_ROWS;
         this.tailQuantile = options.tailQuantile ?? 0.97;
@@ -74878,24 +74891,32 @@ class TailCalibrator {
     }
     /** Tail probability of `surprise` under the history, then adds it to the history. */
     pValue(surprise) {
-        const logScore = Math.log1p(Math.max(surprise, 0));
-        const p = this.seen >= this.warmup ? this.tailProbability(logScore) : 1;
-        this.learn(logScore);
-        return p;
+        const ratio = this.pValueParts(surprise);
+        return this.tailExponent === 0 ? ratio : ratio * Math.exp(-this.tailExponent);
     }
     /**
-     * −ln(pValue(surprise)), capped at 690.8 (p = 10⁻³⁰⁰), for combining evidence by addition.
-     * The same history and result as `pValue` (to rounding) but cheaper: bulk scores read a
-     * logarithm cached per histogram bin until the next refresh, tail scores are a linear function.
+     * `pValue(surprise)` in two parts, so that an ensemble can combine many p-values with one
+     * logarithm: returns a ratio in (0, 1] and leaves in `tailExponent` an exponent x ≥ 0, with
+     * p = ratio · e^(−x) (x is 0 below the power-law tail). Adds the surprise to the history.
      */
-    evidence(surprise) {
-        const logScore = Math.log1p(Math.max(surprise, 0));
-        const evidence = this.seen >= this.warmup ? this.tailEvidence(logScore) : 0;
-        this.learn(logScore);
-        return evidence;
+    pValueParts(surprise) {
+        const bin = binOf(surprise);
+        let ratio = 1;
+        this.tailExponent = 0;
+        if (this.seen >= this.warmup) {
+            const total = this.snapshotTotal + 1;
+            if (bin >= this.thresholdBin) {
+                ratio = this.thresholdMass / total;
+                this.tailExponent = (Math.log1p(surprise) - this.threshold) / this.tailScale;
+            }
+            else {
+                ratio = Math.min(1, (this.tailMass[bin] + 1) / total);
+            }
+        }
+        this.learn(bin);
+        return ratio;
     }
-    learn(logScore) {
-        const bin = Math.min(BIN_COUNT - 1, Math.floor(logScore * BINS_PER_UNIT));
+    learn(bin) {
         this.counts[bin] = this.counts[bin] + 1;
         if (bin > this.highestBin)
             this.highestBin = bin;
@@ -74903,25 +74924,6 @@ class TailCalibrator {
         this.seen += 1;
         if (this.seen % REFRESH_ROWS === 0)
             this.refresh();
-    }
-    tailEvidence(logScore) {
-        if (logScore >= this.threshold) {
-            return Math.min(MAX_EVIDENCE, this.thresholdEvidence + (logScore - this.threshold) / this.tailScale);
-        }
-        const bin = Math.floor(logScore * BINS_PER_UNIT);
-        if (this.binEvidenceStamp[bin] !== this.refreshCount) {
-            this.binEvidenceStamp[bin] = this.refreshCount;
-            this.binEvidence[bin] = Math.max(0, this.logTotal - Math.log(this.tailMass[bin] + 1));
-        }
-        return this.binEvidence[bin];
-    }
-    tailProbability(logScore) {
-        const total = this.snapshotTotal + 1;
-        if (logScore >= this.threshold) {
-            return (this.thresholdMass / total) * Math.exp(-(logScore - this.threshold) / this.tailScale);
-        }
-        const bin = Math.floor(logScore * BINS_PER_UNIT);
-        return Math.min(1, (this.tailMass[bin] + 1) / total);
     }
     refresh() {
         const counts = this.counts;
@@ -74939,6 +74941,7 @@ class TailCalibrator {
         let thresholdBin = this.highestBin;
         while (thresholdBin > 0 && this.tailMass[thresholdBin] < target)
             thresholdBin -= 1;
+        this.thresholdBin = thresholdBin;
         this.threshold = thresholdBin / BINS_PER_UNIT;
         this.thresholdMass = this.tailMass[thresholdBin];
         let excessSum = 0;
@@ -74947,9 +74950,6 @@ class TailCalibrator {
         }
         // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.
         this.tailScale = Math.max(1 / BINS_PER_UNIT, excessSum / Math.max(this.thresholdMass, 1e-12));
-        this.refreshCount += 1;
-        this.logTotal = Math.log(running + 1);
-        this.thresholdEvidence = this.logTotal - Math.log(this.thresholdMass);
     }
 }
 /** Prior probability that a row is anomalous, fixed before any benchmark was run (1 in 1000). */
@@ -75113,6 +75113,8 @@ class RollingOrderStatistics {
     head = 0;
     /** The last answer of the deviation search, where the next search starts. */
     lastTakeLeft = 0;
+    /** Where the last value went: smooth series insert next to it, so the search starts there. */
+    lastPosition = 0;
     constructor(capacity) {
         this.capacity = capacity;
         if (!Number.isInteger(capacity) || capacity < 1) {
@@ -75126,29 +75128,29 @@ class RollingOrderStatistics {
     }
     push(value) {
         const sorted = this.sorted;
+        let position;
         if (this.size === this.capacity) {
             // Replace the oldest value: move the run between its slot and the new value's slot by one.
             const oldest = this.lowerBound(this.ring[this.head], 0, this.size);
             if (oldest > 0 && sorted[oldest - 1] > value) {
-                const position = this.upperBound(value, 0, oldest);
+                position = boundNear(sorted, value, 0, oldest, this.lastPosition, true);
                 shiftRun(sorted, position + 1, position, oldest);
-                sorted[position] = value;
             }
             else if (oldest + 1 < this.size && sorted[oldest + 1] < value) {
-                const position = this.lowerBound(value, oldest + 1, this.size) - 1;
+                position = boundNear(sorted, value, oldest + 1, this.size, this.lastPosition, false) - 1;
                 shiftRun(sorted, oldest, oldest + 1, position + 1);
-                sorted[position] = value;
             }
             else {
-                sorted[oldest] = value;
+                position = oldest;
             }
         }
         else {
-            const position = this.upperBound(value, 0, this.size);
+            position = boundNear(sorted, value, 0, this.size, this.lastPosition, true);
             shiftRun(sorted, position + 1, position, this.size);
-            sorted[position] = value;
             this.size += 1;
         }
+        sorted[position] = value;
+        this.lastPosition = position;
         this.ring[this.head] = value;
         this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     }
@@ -75252,18 +75254,47 @@ class RollingOrderStatistics {
         }
         return length === 1 && sorted[base] < value ? base + 1 : base;
     }
-    /** First index in [lo, hi) whose value is > `value` (hi when none). */
-    upperBound(value, lo, hi) {
-        const sorted = this.sorted;
-        let base = lo;
-        let length = hi - lo;
-        while (length > 1) {
-            const half = length >> 1;
-            base = sorted[base + half - 1] <= value ? base + half : base;
-            length -= half;
+}
+/**
+ * First index in [lo, hi) whose value is > `value` (`above`) or ≥ `value` (otherwise), hi when
+ * none: an exponential search outwards from `hint`, then a binary search, so a value that lands
+ * near the hint costs a few comparisons and any other value at most twice a binary search.
+ */
+function boundNear(sorted, value, lo, hi, hint, above) {
+    if (lo >= hi)
+        return lo;
+    const start = hint < lo ? lo : hint >= hi ? hi - 1 : hint;
+    let low;
+    let high;
+    if (isBefore(sorted[start], value, above)) {
+        low = start + 1;
+        let step = 1;
+        while (low + step - 1 < hi && isBefore(sorted[low + step - 1], value, above)) {
+            low += step;
+            step *= 2;
         }
-        return length === 1 && sorted[base] <= value ? base + 1 : base;
+        high = Math.min(hi, low + step - 1);
     }
+    else {
+        high = start;
+        let step = 1;
+        while (high - step >= lo && !isBefore(sorted[high - step], value, above)) {
+            high -= step;
+            step *= 2;
+        }
+        low = Math.max(lo, high - step + 1);
+    }
+    while (low < high) {
+        const mid = (low + high) >> 1;
+        if (isBefore(sorted[mid], value, above))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+function isBefore(element, value, above) {
+    return above ? element <= value : element < value;
 }
 /** `array.copyWithin(target, start, end)`, with a plain loop for the short runs that dominate. */
 function shiftRun(array, target, start, end) {
@@ -75356,14 +75387,15 @@ class SeasonalBaselineDetector {
     }
     update(timestamp, value) {
         this.trackSamplingInterval(timestamp);
+        for (const season of this.seasons)
+            locateBucket(season, timestamp);
         const season = this.pickSeason();
         let surprise = 0;
         if (season !== undefined) {
-            const bucket = bucketOf(season, timestamp);
-            const error = value - season.bucketMeans[bucket];
+            const error = value - season.bucketMeans[season.bucket];
             surprise = Math.abs(error) / (Math.sqrt(season.squaredError) + 1e-9 * (1 + Math.abs(value)));
         }
-        this.learn(timestamp, value);
+        this.learn(value);
         return surprise;
     }
     pickSeason() {
@@ -75377,7 +75409,7 @@ class SeasonalBaselineDetector {
         }
         return best;
     }
-    learn(timestamp, value) {
+    learn(value) {
         const memory = Math.max(1 / (this.seen + 1), 1 / 2000);
         if (this.seen > 0) {
             const levelError = value - this.level;
@@ -75386,7 +75418,7 @@ class SeasonalBaselineDetector {
         if (this.seen % 64 === 0)
             this.refreshBucketWeights();
         for (const season of this.seasons) {
-            const bucket = bucketOf(season, timestamp);
+            const bucket = season.bucket;
             const seen = season.bucketSeen[bucket];
             // Until a bucket has data, its forecast is as good as the level forecast.
             const forecast = seen > 0 ? season.bucketMeans[bucket] : value;
@@ -75431,18 +75463,25 @@ function createSeason(name, periodMs, buckets) {
         bucketSeen: new Uint32Array(buckets),
         squaredError: 0,
         rowWeight: 1,
+        periodStart: Number.NaN,
+        bucket: 0,
     };
 }
-function bucketOf(season, timestamp) {
-    const phase = ((timestamp % season.periodMs) + season.periodMs) % season.periodMs;
+/** Sets `season.bucket` for `timestamp`; the modulo runs only when a new period starts. */
+function locateBucket(season, timestamp) {
+    let phase = timestamp - season.periodStart;
+    if (!(phase >= 0 && phase < season.periodMs)) {
+        phase = ((timestamp % season.periodMs) + season.periodMs) % season.periodMs;
+        season.periodStart = timestamp - phase;
+    }
     // Epoch day 0 was a Thursday; the offset only names buckets, it does not change forecasts.
-    return Math.floor((phase / season.periodMs) * season.bucketMeans.length);
+    season.bucket = Math.floor((phase / season.periodMs) * season.bucketMeans.length);
 }
 
 ;// CONCATENATED MODULE: ./analytics/detectors/keyOrderedIndex.ts
 /**
  * A fixed-capacity set of (key, id) pairs (ids are 32-bit integers) kept sorted by key in two typed arrays: insert and
- * remove cost a binary search plus one block move, and a scan can walk outwards from any key.
+ * remove cost a binary search plus one block move (replace: a move of the pairs in between), and a scan can walk outwards from any key.
  * The subsequence-novelty search uses it to visit past subsequences in order of how close their
  * mean is to the query's.
  *
@@ -75484,16 +75523,44 @@ class KeyOrderedIndex {
     }
     /** Removes the pair (key, id); returns whether it was there. */
     remove(key, id) {
-        let position = this.lowerBound(key);
-        while (position < this.size && this.keys[position] === key && this.ids[position] !== id) {
-            position += 1;
-        }
-        if (position === this.size || this.ids[position] !== id)
+        const position = this.positionOf(key, id);
+        if (position === -1)
             return false;
         this.keys.copyWithin(position, position + 1, this.size);
         this.ids.copyWithin(position, position + 1, this.size);
         this.size -= 1;
         return true;
+    }
+    /**
+     * Replaces the pair (oldKey, oldId) with (key, id), moving only the pairs between the two
+     * positions; returns whether the old pair was there (when it was not, nothing changes).
+     */
+    replace(oldKey, oldId, key, id) {
+        let position = this.positionOf(oldKey, oldId);
+        if (position === -1)
+            return false;
+        const keys = this.keys;
+        const ids = this.ids;
+        while (position > 0 && keys[position - 1] > key) {
+            keys[position] = keys[position - 1];
+            ids[position] = ids[position - 1];
+            position -= 1;
+        }
+        while (position + 1 < this.size && keys[position + 1] < key) {
+            keys[position] = keys[position + 1];
+            ids[position] = ids[position + 1];
+            position += 1;
+        }
+        keys[position] = key;
+        ids[position] = id;
+        return true;
+    }
+    positionOf(key, id) {
+        let position = this.lowerBound(key);
+        while (position < this.size && this.keys[position] === key && this.ids[position] !== id) {
+            position += 1;
+        }
+        return position < this.size && this.ids[position] === id ? position : -1;
     }
     /** First position whose key is ≥ `key` (`count` when none). */
     lowerBound(key) {
@@ -75536,6 +75603,8 @@ class SubsequenceNoveltyDetector {
     points;
     /** The candidate subsequences (by start slot in the ring) ordered by their mean. */
     byMean;
+    /** Mean of the subsequence starting at each ring slot (set once its last point arrives). */
+    means;
     pointCount = 0;
     blockSum = 0;
     blockRows = 0;
@@ -75550,6 +75619,7 @@ class SubsequenceNoveltyDetector {
         this.capacity = options.history + 2 * options.length;
         this.points = new Float64Array(2 * this.capacity);
         this.byMean = new KeyOrderedIndex(options.history);
+        this.means = new Float64Array(this.capacity);
     }
     update(_timestamp, value) {
         this.blockSum += value;
@@ -75584,17 +75654,27 @@ class SubsequenceNoveltyDetector {
      */
     trackCandidates() {
         const newest = this.pointCount - 2 * this.length;
+        const capacity = this.capacity;
+        const latest = this.pointCount - this.length;
+        if (latest >= 0)
+            this.means[latest % capacity] = this.meanAt(latest % capacity);
+        if (newest < 0)
+            return;
+        const slot = newest % capacity;
         const expired = newest - this.history;
-        if (expired >= 0)
-            this.byMean.remove(this.meanAt(expired), expired % this.capacity);
-        if (newest >= 0)
-            this.byMean.insert(this.meanAt(newest), newest % this.capacity);
+        if (expired < 0) {
+            this.byMean.insert(this.means[slot], slot);
+        }
+        else {
+            const expiredSlot = expired % capacity;
+            this.byMean.replace(this.means[expiredSlot], expiredSlot, this.means[slot], slot);
+        }
     }
-    meanAt(start) {
+    /** Mean of the subsequence starting at ring slot `slot`. */
+    meanAt(slot) {
         const points = this.points;
-        const from = start % this.capacity;
         let sum = 0;
-        for (let index = from; index < from + this.length; index += 1)
+        for (let index = slot; index < slot + this.length; index += 1)
             sum += points[index];
         return sum / this.length;
     }
@@ -75613,7 +75693,7 @@ class SubsequenceNoveltyDetector {
         }
         // Walk outwards from the query's mean; each side stops once its mean bound reaches `best`.
         const index = this.byMean;
-        const queryMean = this.meanAt(query);
+        const queryMean = this.means[queryStart];
         let left = index.lowerBound(queryMean) - 1;
         let right = left + 1;
         // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
@@ -75713,6 +75793,8 @@ class EpisodeDebouncer {
 ;// CONCATENATED MODULE: ./analytics/ensemble.ts
 
 
+/** −ln(10⁻³⁰⁰): one member's evidence is capped where its p-value would underflow. */
+const MAX_EVIDENCE = 690.7755278982137;
 /**
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
  * that member's own past, the p-values are combined with Fisher's method
@@ -75736,11 +75818,24 @@ class EnsembleDetector {
         this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
     }
     update(timestamp, value) {
+        // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
+        // 1/5000, so six cannot underflow) and cost one logarithm for all members.
         let evidence = 0;
+        let ratio = 1;
         for (let index = 0; index < this.members.length; index += 1) {
             const surprise = this.members[index].update(timestamp, value);
-            evidence += this.calibrators[index].evidence(surprise);
+            const calibrator = this.calibrators[index];
+            const memberRatio = calibrator.pValueParts(surprise);
+            const exponent = calibrator.tailExponent;
+            if (exponent < MAX_EVIDENCE - 20) {
+                ratio *= memberRatio;
+                evidence += exponent;
+            }
+            else {
+                evidence += Math.min(MAX_EVIDENCE, exponent - Math.log(memberRatio));
+            }
         }
+        evidence -= Math.log(ratio);
         const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
         return this.debouncer.shape(probability);
     }
