@@ -34,19 +34,26 @@ export function createDetector(name: DetectorName = "ensemble"): StreamingDetect
 }
 
 /**
- * The ensemble of every raw detector; `options` exist for benchmarking alternatives.
+ * The ensemble of every raw detector, novelty discounting the others' evidence; `options` exist
+ * for benchmarking alternatives.
  *
  * @example
- * const detector = createEnsemble({ combine: "fisher" });
+ * const detector = createEnsemble({ familiarityDiscount: false }); // novelty as a plain member
  */
 export function createEnsemble(
-  options: EnsembleOptions & { members?: Array<Exclude<DetectorName, "ensemble">> } = {},
+  options: Omit<EnsembleOptions, "novelty"> & {
+    members?: Array<Exclude<DetectorName, "ensemble">>;
+    /** Whether novelty discounts the other members (default) or is one more Fisher member. */
+    familiarityDiscount?: boolean;
+  } = {},
 ): StreamingDetector {
   const names =
     options.members ?? (Object.keys(createRawDetectors) as Array<keyof typeof createRawDetectors>);
+  const discount = options.familiarityDiscount !== false && names.includes("novelty");
+  const members = discount ? names.filter((name) => name !== "novelty") : names;
   return new EnsembleDetector(
-    names.map((name) => createRawDetectors[name]()),
-    options,
+    members.map((name) => createRawDetectors[name]()),
+    { ...options, ...(discount ? { novelty: createRawDetectors.novelty() } : {}) },
   );
 }
 

@@ -8,13 +8,22 @@ const MAX_EVIDENCE = 690.7755278982137;
 export interface EnsembleOptions {
   /** Half-life, in rows, of the episode debouncer's memory of the last alert. Default 100. */
   readonly debounceHalfLife?: number;
+  /**
+   * A shape-novelty detector: the other members' evidence is weighted by the probability that
+   * the current shape is new, 1 − p(novelty), so a pattern seen before (a nightly spike) is not
+   * an anomaly however large it is. Without it every member counts in full.
+   */
+  readonly novelty?: StreamingDetector;
 }
 
 /**
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
  * that member's own past, the p-values are combined with Fisher's method
  * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
- * combined p-value is mapped to a probability of anomaly. Finally the episode debouncer keeps
+ * combined p-value is mapped to a probability of anomaly. With a `novelty` member, the other
+ * members' evidence counts only in proportion to 1 − p(novelty): magnitude says "large", novelty
+ * says "never seen", and an anomaly has to be both (the Fisher p-value of the discounted sum is
+ * conservative, as discounting only shrinks it). Finally the episode debouncer keeps
  * only the rising edge of each episode: the score is the probability that this row starts a new
  * anomaly, not that it belongs to one, so an episode alerts once (NAB and on-call people alike
  * count only the first alert; every repeat is noise).
@@ -26,6 +35,8 @@ export interface EnsembleOptions {
 export class EnsembleDetector implements StreamingDetector {
   private readonly calibrators: TailCalibrator[];
   private readonly debouncer: EpisodeDebouncer;
+  private readonly novelty: StreamingDetector | undefined;
+  private readonly noveltyCalibrator = new TailCalibrator();
 
   constructor(
     private readonly members: readonly StreamingDetector[],
@@ -33,6 +44,7 @@ export class EnsembleDetector implements StreamingDetector {
   ) {
     this.calibrators = members.map(() => new TailCalibrator());
     this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
+    this.novelty = options.novelty;
   }
 
   update(timestamp: number, value: number): number {
@@ -53,7 +65,19 @@ export class EnsembleDetector implements StreamingDetector {
       }
     }
     evidence -= Math.log(ratio);
-    const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
+    let count = this.members.length;
+    if (this.novelty !== undefined) {
+      const surprise = this.novelty.update(timestamp, value);
+      const noveltyRatio = this.noveltyCalibrator.pValueParts(surprise);
+      const noveltyPValue = noveltyRatio * Math.exp(-this.noveltyCalibrator.tailExponent);
+      const noveltyEvidence = Math.min(
+        MAX_EVIDENCE,
+        this.noveltyCalibrator.tailExponent - Math.log(noveltyRatio),
+      );
+      evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
+      count += 1;
+    }
+    const probability = anomalyProbability(fisherCombinedPValue(evidence, count));
     return this.debouncer.shape(probability);
   }
 }

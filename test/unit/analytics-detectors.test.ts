@@ -6,6 +6,7 @@ import { CusumDetector } from "../../analytics/detectors/cusum.ts";
 import { KeyOrderedIndex } from "../../analytics/detectors/keyOrderedIndex.ts";
 import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
 import { SubsequenceNoveltyDetector } from "../../analytics/detectors/subsequenceNovelty.ts";
+import { EnsembleDetector } from "../../analytics/ensemble.ts";
 import { EpisodeDebouncer } from "../../analytics/episodeDebouncer.ts";
 import { RollingOrderStatistics } from "../../analytics/rollingOrderStatistics.ts";
 import { parseTimestamp } from "../../analytics/timestamp.ts";
@@ -181,6 +182,32 @@ function bruteForceNovelty(options: { length: number; downsample: number; histor
     return score;
   };
 }
+
+describe("EnsembleDetector", () => {
+  it.each([
+    ["a familiar shape (novelty surprise always 0)", () => 0, 0.01, "below"],
+    [
+      "a new shape (novelty surprise jumps too)",
+      (row: number) => (row === 1000 ? 50 : 1),
+      0.9,
+      "above",
+    ],
+  ] as const)(
+    "weights the other members' evidence by the novelty of %s",
+    (_case, noveltySurprise, bound, side) => {
+      // Prepare: one magnitude member that jumps at row 1000, and a stub novelty member.
+      const random = seededRandom(4);
+      const magnitude = { update: (row: number) => (row === 1000 ? 50 : random()) };
+      const novelty = { update: (row: number) => noveltySurprise(row) };
+      const ensemble = new EnsembleDetector([magnitude], { novelty });
+      // Act
+      const scores = Array.from({ length: 1001 }, (_, row) => ensemble.update(row, 0));
+      // Assess
+      if (side === "below") expect(scores[1000]).toBeLessThan(bound);
+      else expect(scores[1000]).toBeGreaterThan(bound);
+    },
+  );
+});
 
 describe("EpisodeDebouncer", () => {
   it("alerts once per episode and at full strength for an episode after a quiet spell", () => {

@@ -48,7 +48,8 @@ describe("scoreSeries", () => {
     const values = noisySeries(2000);
     values[1500] = 10_000;
     const { scores, summary } = await scoreCsv(seriesCsv(values));
-    expect(scores[1500]).toBeGreaterThan(0.9);
+    // Not ~1: novelty, which weights the magnitude evidence, sees the spike only at its 4-row block end.
+    expect(scores[1500]).toBeGreaterThan(0.85);
     expect(summary.flagged.map((anomaly) => anomaly.value)).toContain(10_000);
     expect(summary.flagged.find((anomaly) => anomaly.value === 10_000)?.timestamp).toBe(
       "2014-02-19 05:00:00",
