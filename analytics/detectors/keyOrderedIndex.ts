@@ -59,22 +59,24 @@ export class KeyOrderedIndex {
    * positions; returns whether the old pair was there (when it was not, nothing changes).
    */
   replace(oldKey: number, oldId: number, key: number, id: number): boolean {
-    let position = this.positionOf(oldKey, oldId);
-    if (position === -1) return false;
+    const from = this.positionOf(oldKey, oldId);
+    if (from === -1) return false;
     const keys = this.keys;
     const ids = this.ids;
-    while (position > 0 && (keys[position - 1] as number) > key) {
-      keys[position] = keys[position - 1] as number;
-      ids[position] = ids[position - 1] as number;
-      position -= 1;
+    let to = from;
+    if (from > 0 && (keys[from - 1] as number) > key) {
+      // Slide (to, from] right by one: `to` is the first position whose key is > key.
+      to = this.upperBound(key, 0, from);
+      keys.copyWithin(to + 1, to, from);
+      ids.copyWithin(to + 1, to, from);
+    } else if (from + 1 < this.size && (keys[from + 1] as number) < key) {
+      // Slide (from, to] left by one: `to` is the last position whose key is < key.
+      to = this.lowerBoundIn(key, from + 1, this.size) - 1;
+      keys.copyWithin(from, from + 1, to + 1);
+      ids.copyWithin(from, from + 1, to + 1);
     }
-    while (position + 1 < this.size && (keys[position + 1] as number) < key) {
-      keys[position] = keys[position + 1] as number;
-      ids[position] = ids[position + 1] as number;
-      position += 1;
-    }
-    keys[position] = key;
-    ids[position] = id;
+    keys[to] = key;
+    ids[to] = id;
     return true;
   }
 
@@ -88,14 +90,30 @@ export class KeyOrderedIndex {
 
   /** First position whose key is ≥ `key` (`count` when none). */
   lowerBound(key: number): number {
+    return this.lowerBoundIn(key, 0, this.size);
+  }
+
+  private lowerBoundIn(key: number, lo: number, hi: number): number {
     const keys = this.keys;
-    let base = 0;
-    let length = this.size;
-    while (length > 1) {
-      const half = length >> 1;
-      base = (keys[base + half - 1] as number) < key ? base + half : base;
-      length -= half;
+    let low = lo;
+    let high = hi;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((keys[mid] as number) < key) low = mid + 1;
+      else high = mid;
     }
-    return length === 1 && (keys[base] as number) < key ? base + 1 : base;
+    return low;
+  }
+
+  private upperBound(key: number, lo: number, hi: number): number {
+    const keys = this.keys;
+    let low = lo;
+    let high = hi;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((keys[mid] as number) <= key) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 }
