@@ -45,7 +45,8 @@ export interface LambdaHandlerOptions {
  * Wraps an ops function as an AWS Lambda handler: warm-up pings answered at once (no connection),
  * Powertools JSON logs with requestId / environment / function / operation, EMF metrics (duration,
  * success/failure, cold start and init duration, memory used vs configured), signature checks when
- * OPS_SIGNING_KEY or OPS_SIGNING_SECRET_ARN is set.
+ * OPS_SIGNING_KEY or OPS_SIGNING_SECRET_ARN is set (except for the unsigned operations listed in
+ * OPS_SIGNING_EXEMPT_OPERATIONS, comma-separated).
  *
  * @example
  * export const handler = createLambdaHandler({
@@ -133,5 +134,10 @@ async function createVerifier(
   }
   if (!key) return undefined;
   registerSecret(key);
-  return new SignatureVerifier(key);
+  // Operations callers that cannot sign (EventBridge Scheduler, Step Functions) may invoke.
+  const unsigned = (env.OPS_SIGNING_EXEMPT_OPERATIONS ?? "")
+    .split(",")
+    .map((operation) => operation.trim())
+    .filter(Boolean);
+  return new SignatureVerifier(key, Date.now, unsigned);
 }

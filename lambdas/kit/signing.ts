@@ -54,17 +54,28 @@ export function signEvent<E extends SignableEvent>(
 export class SignatureVerifier {
   readonly #key: string;
   readonly #now: () => number;
+  readonly #unsignedOperations: ReadonlySet<string>;
   readonly #seenNonces = new Map<string, number>();
 
-  constructor(key: string, now: () => number = Date.now) {
+  /**
+   * @param unsignedOperations operations accepted without a signature (e.g. a read-only `check`
+   *   that a schedule, which cannot sign, invokes); a signature that is present is still checked.
+   */
+  constructor(
+    key: string,
+    now: () => number = Date.now,
+    unsignedOperations: Iterable<string> = [],
+  ) {
     this.#key = key;
     this.#now = now;
+    this.#unsignedOperations = new Set(unsignedOperations);
   }
 
   /**
    * Verifies the event as it was sent (before defaults are filled in), with its validated `auth`.
    */
   verify(event: SignableEvent, auth: EventAuth | undefined): void {
+    if (!auth && this.#unsignedOperations.has(event.operation)) return;
     if (!auth) throw unauthorized("the event is not signed and this function requires signatures");
     const nowSeconds = Math.floor(this.#now() / 1000);
     if (Math.abs(nowSeconds - auth.ts) > SIGNATURE_MAX_AGE_SECONDS) {

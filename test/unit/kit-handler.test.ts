@@ -255,3 +255,23 @@ describe("createLambdaHandler with a deferred function", () => {
     expect(result).toMatchObject({ ok: true });
   });
 });
+
+describe("OPS_SIGNING_EXEMPT_OPERATIONS", () => {
+  it("lets the listed operations run unsigned while others still need a signature", async () => {
+    const handler = createLambdaHandler(demoFunction(), {
+      env: {
+        OPS_SIGNING_KEY: "handler-signing-key-123456",
+        OPS_SIGNING_EXEMPT_OPERATIONS: "greet, other",
+      },
+    });
+    expect(
+      (await captureOutput(() => handler({ operation: "greet" }, context))).result,
+    ).toMatchObject({ ok: true });
+    expect(
+      (await captureOutput(() => handler({ operation: "refuse" }, context))).result,
+    ).toMatchObject({
+      ok: false,
+      error: { code: "UNAUTHORIZED" },
+    });
+  });
+});

@@ -80,3 +80,18 @@ describe("SignatureVerifier", () => {
     expect(() => verifier.verify({ operation: "migrate" }, undefined)).toThrow(OpsError);
   });
 });
+
+describe("SignatureVerifier with operations exempt from signing", () => {
+  const verifier = () => new SignatureVerifier(KEY, () => NOW, ["check"]);
+
+  it("accepts an unsigned event for an exempt operation only", () => {
+    const v = verifier();
+    expect(() => v.verify({ operation: "check" }, undefined)).not.toThrow();
+    expect(() => v.verify({ operation: "migrate" }, undefined)).toThrow(/not signed/);
+  });
+
+  it("still checks a signature that an exempt operation carries", () => {
+    const forged = signEvent({ operation: "check" }, "another-key-0123456789", { now: () => NOW });
+    expect(() => verifier().verify(forged, forged.auth)).toThrow(/does not match/);
+  });
+});
