@@ -10,6 +10,9 @@ locals {
       fn.environment,
       fn.needs_database ? { DATABASE_SECRET_ARN = var.database_secret_arn } : {},
       var.signing_secret_arn == null ? {} : { OPS_SIGNING_SECRET_ARN = var.signing_secret_arn },
+      var.signing_secret_arn == null || length(lookup(var.signing_exempt_operations, key, [])) == 0 ? {} : {
+        OPS_SIGNING_EXEMPT_OPERATIONS = join(",", var.signing_exempt_operations[key])
+      },
     )
   }
 }

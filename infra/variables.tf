@@ -85,9 +85,15 @@ variable "database_secret_arn" {
 }
 
 variable "signing_secret_arn" {
-  description = "ARN of the secret holding the HMAC key callers sign events with (OPS_SIGNING_SECRET_ARN); null turns signing off. Schedules and the workflow send unsigned events, see README."
+  description = "ARN of the secret holding the HMAC key callers sign events with (OPS_SIGNING_SECRET_ARN); null turns signing off. Schedules and the workflow cannot sign: see signing_exempt_operations."
   type        = string
   default     = null
+}
+
+variable "signing_exempt_operations" {
+  description = "With signing on, the operations per function key that may run unsigned (OPS_SIGNING_EXEMPT_OPERATIONS), for callers that cannot sign: the scheduled health check by default; add the migration workflow's operations (status, plan, migrate, rollback) to run the Step Functions workflow with signing on."
+  type        = map(list(string))
+  default     = { "health-check" = ["check"] }
 }
 
 variable "secrets_kms_key_arn" {
