@@ -75536,23 +75536,26 @@ class KeyOrderedIndex {
      * positions; returns whether the old pair was there (when it was not, nothing changes).
      */
     replace(oldKey, oldId, key, id) {
-        let position = this.positionOf(oldKey, oldId);
-        if (position === -1)
+        const from = this.positionOf(oldKey, oldId);
+        if (from === -1)
             return false;
         const keys = this.keys;
         const ids = this.ids;
-        while (position > 0 && keys[position - 1] > key) {
-            keys[position] = keys[position - 1];
-            ids[position] = ids[position - 1];
-            position -= 1;
+        let to = from;
+        if (from > 0 && keys[from - 1] > key) {
+            // Slide (to, from] right by one: `to` is the first position whose key is > key.
+            to = this.upperBound(key, 0, from);
+            keys.copyWithin(to + 1, to, from);
+            ids.copyWithin(to + 1, to, from);
         }
-        while (position + 1 < this.size && keys[position + 1] < key) {
-            keys[position] = keys[position + 1];
-            ids[position] = ids[position + 1];
-            position += 1;
+        else if (from + 1 < this.size && keys[from + 1] < key) {
+            // Slide (from, to] left by one: `to` is the last position whose key is < key.
+            to = this.lowerBoundIn(key, from + 1, this.size) - 1;
+            keys.copyWithin(from, from + 1, to + 1);
+            ids.copyWithin(from, from + 1, to + 1);
         }
-        keys[position] = key;
-        ids[position] = id;
+        keys[to] = key;
+        ids[to] = id;
         return true;
     }
     positionOf(key, id) {
@@ -75564,15 +75567,33 @@ class KeyOrderedIndex {
     }
     /** First position whose key is ≥ `key` (`count` when none). */
     lowerBound(key) {
+        return this.lowerBoundIn(key, 0, this.size);
+    }
+    lowerBoundIn(key, lo, hi) {
         const keys = this.keys;
-        let base = 0;
-        let length = this.size;
-        while (length > 1) {
-            const half = length >> 1;
-            base = keys[base + half - 1] < key ? base + half : base;
-            length -= half;
+        let low = lo;
+        let high = hi;
+        while (low < high) {
+            const mid = (low + high) >> 1;
+            if (keys[mid] < key)
+                low = mid + 1;
+            else
+                high = mid;
         }
-        return length === 1 && keys[base] < key ? base + 1 : base;
+        return low;
+    }
+    upperBound(key, lo, hi) {
+        const keys = this.keys;
+        let low = lo;
+        let high = hi;
+        while (low < high) {
+            const mid = (low + high) >> 1;
+            if (keys[mid] <= key)
+                low = mid + 1;
+            else
+                high = mid;
+        }
+        return low;
     }
 }
 
@@ -75799,7 +75820,10 @@ const MAX_EVIDENCE = 690.7755278982137;
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
  * that member's own past, the p-values are combined with Fisher's method
  * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
- * combined p-value is mapped to a probability of anomaly. Finally the episode debouncer keeps
+ * combined p-value is mapped to a probability of anomaly. With a `novelty` member, the other
+ * members' evidence counts only in proportion to 1 − p(novelty): magnitude says "large", novelty
+ * says "never seen", and an anomaly has to be both (the Fisher p-value of the discounted sum is
+ * conservative, as discounting only shrinks it). Finally the episode debouncer keeps
  * only the rising edge of each episode: the score is the probability that this row starts a new
  * anomaly, not that it belongs to one, so an episode alerts once (NAB and on-call people alike
  * count only the first alert; every repeat is noise).
@@ -75812,10 +75836,13 @@ class EnsembleDetector {
     members;
     calibrators;
     debouncer;
+    novelty;
+    noveltyCalibrator = new TailCalibrator();
     constructor(members, options = {}) {
         this.members = members;
         this.calibrators = members.map(() => new TailCalibrator());
         this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
+        this.novelty = options.novelty;
     }
     update(timestamp, value) {
         // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
@@ -75836,7 +75863,16 @@ class EnsembleDetector {
             }
         }
         evidence -= Math.log(ratio);
-        const probability = anomalyProbability(fisherCombinedPValue(evidence, this.members.length));
+        let count = this.members.length;
+        if (this.novelty !== undefined) {
+            const surprise = this.novelty.update(timestamp, value);
+            const noveltyRatio = this.noveltyCalibrator.pValueParts(surprise);
+            const noveltyPValue = noveltyRatio * Math.exp(-this.noveltyCalibrator.tailExponent);
+            const noveltyEvidence = Math.min(MAX_EVIDENCE, this.noveltyCalibrator.tailExponent - Math.log(noveltyRatio));
+            evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
+            count += 1;
+        }
+        const probability = anomalyProbability(fisherCombinedPValue(evidence, count));
         return this.debouncer.shape(probability);
     }
 }
@@ -75905,14 +75941,17 @@ function createDetector_createDetector(name = "ensemble") {
     return new CalibratedDetector(createRawDetectors[name]());
 }
 /**
- * The ensemble of every raw detector; `options` exist for benchmarking alternatives.
+ * The ensemble of every raw detector, novelty discounting the others' evidence; `options` exist
+ * for benchmarking alternatives.
  *
  * @example
- * const detector = createEnsemble({ combine: "fisher" });
+ * const detector = createEnsemble({ familiarityDiscount: false }); // novelty as a plain member
  */
 function createEnsemble(options = {}) {
     const names = options.members ?? Object.keys(createRawDetectors);
-    return new EnsembleDetector(names.map((name) => createRawDetectors[name]()), options);
+    const discount = options.familiarityDiscount !== false && names.includes("novelty");
+    const members = discount ? names.filter((name) => name !== "novelty") : names;
+    return new EnsembleDetector(members.map((name) => createRawDetectors[name]()), { ...options, ...(discount ? { novelty: createRawDetectors.novelty() } : {}) });
 }
 /**
  * Validates a detector name from the command line.

@@ -71648,15 +71648,23 @@ function signEvent(event, key, options = {}) {
 class SignatureVerifier {
     #key;
     #now;
+    #unsignedOperations;
     #seenNonces = new Map();
-    constructor(key, now = Date.now) {
+    /**
+     * @param unsignedOperations operations accepted without a signature (e.g. a read-only `check`
+     *   that a schedule, which cannot sign, invokes); a signature that is present is still checked.
+     */
+    constructor(key, now = Date.now, unsignedOperations = []) {
         this.#key = key;
         this.#now = now;
+        this.#unsignedOperations = new Set(unsignedOperations);
     }
     /**
      * Verifies the event as it was sent (before defaults are filled in), with its validated `auth`.
      */
     verify(event, auth) {
+        if (!auth && this.#unsignedOperations.has(event.operation))
+            return;
         if (!auth)
             throw unauthorized("the event is not signed and this function requires signatures");
         const nowSeconds = Math.floor(this.#now() / 1000);
