@@ -34,22 +34,25 @@ export function createDetector(name: DetectorName = "ensemble"): StreamingDetect
 }
 
 /**
- * The ensemble of every raw detector, novelty discounting the others' evidence; `options` exist
- * for benchmarking alternatives.
+ * The ensemble of every raw detector, novelty as one more Fisher member; `options` exist for
+ * benchmarking alternatives. The familiarity discount (novelty weighting the others' evidence)
+ * scores 60.93 on NAB against 58.99 but is off by default: novelty is judged at the end of each
+ * 4-row block, so on a familiar-looking series it silenced a huge spike on its own row and
+ * alerted three rows late — an ops alert must come on the row that shows the problem.
  *
  * @example
- * const detector = createEnsemble({ familiarityDiscount: false }); // novelty as a plain member
+ * const detector = createEnsemble({ familiarityDiscount: true }); // the NAB-tuned variant
  */
 export function createEnsemble(
   options: Omit<EnsembleOptions, "novelty"> & {
     members?: Array<Exclude<DetectorName, "ensemble">>;
-    /** Whether novelty discounts the other members (default) or is one more Fisher member. */
+    /** Whether novelty discounts the other members, or is one more Fisher member (default). */
     familiarityDiscount?: boolean;
   } = {},
 ): StreamingDetector {
   const names =
     options.members ?? (Object.keys(createRawDetectors) as Array<keyof typeof createRawDetectors>);
-  const discount = options.familiarityDiscount !== false && names.includes("novelty");
+  const discount = options.familiarityDiscount === true && names.includes("novelty");
   const members = discount ? names.filter((name) => name !== "novelty") : names;
   return new EnsembleDetector(
     members.map((name) => createRawDetectors[name]()),

