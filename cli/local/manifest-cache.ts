@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { buildManifest, type CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
 import type { Migration, MigrationManifest } from "../../lambdas/migration/types.ts";
@@ -104,12 +112,28 @@ function readCache(file: string): CacheFile | undefined {
   }
 }
 
+/** Cache files kept: one per migrations directory, the most recently written ones. */
+const KEPT_CACHE_FILES = 20;
+
 function writeCache(file: string, body: CacheFile): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(body));
     renameSync(`${file}.${process.pid}.tmp`, file);
+    pruneCacheFiles(path.dirname(file));
   } catch {
     // A cache that cannot be written only costs speed next time.
   }
+}
+
+/** Removes the oldest cache files beyond KEPT_CACHE_FILES (e.g. of deleted temporary folders). */
+function pruneCacheFiles(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((name) => name.startsWith("manifest-") && name.endsWith(".json"))
+    .map((name) => ({
+      file: path.join(dir, name),
+      mtimeMs: statSync(path.join(dir, name)).mtimeMs,
+    }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { file } of files.slice(KEPT_CACHE_FILES)) rmSync(file, { force: true });
 }

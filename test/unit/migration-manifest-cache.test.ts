@@ -88,3 +88,16 @@ describe("manifest cache", () => {
     });
   });
 });
+
+describe("manifest cache housekeeping", () => {
+  it("keeps the cache files of at most 20 migration directories", async () => {
+    const { dir, env } = await copyOfExamples();
+    const root = path.dirname(dir);
+    for (let i = 0; i < 23; i += 1) {
+      const other = path.join(root, `copy-${i}`);
+      await cp(dir, other, { recursive: true });
+      await buildManifestCached(other, env);
+    }
+    expect(await readdir(path.join(env.OPS_HOME as string, "cache"))).toHaveLength(20);
+  });
+});
