@@ -6,7 +6,7 @@
  * seconds for timestamps), which a few lines of node:http serve; the real SDK in the bundle does
  * the signing, serialising and error parsing.
  */
-import { execFile } from "node:child_process";
+
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GetMetricDataCommandInput, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ActionRun, errorLines, runActionBundle } from "../helpers/run-action.ts";
 import { answerGetMetricData, steady } from "../unit/analyze-action-helpers.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -23,19 +24,11 @@ const ROLE = "arn:aws:sts::123456789012:assumed-role/ops-analyze/gh-4242";
 
 type Mode = "spike" | "deny" | "throttle-once";
 
-interface ActionRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly outputs: Record<string, string>;
-  readonly summary: string;
-}
-
 let dir: string;
 let server: Server;
 let endpoint: string;
 let mode: Mode = "spike";
 let requests: { target: string | undefined; body: GetMetricDataCommandInput }[] = [];
-let step = 0;
 
 /** Errors on health-check's Lambda metric: steady zero, one spike 150 h into the window. */
 function source(start: number) {
@@ -115,50 +108,17 @@ beforeEach(() => {
   requests = [];
 });
 
-/** Runs the bundle like the runner: inputs as INPUT_<NAME>, outputs and summary in files. */
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
-  step += 1;
-  const outputFile = path.join(dir, `output-${step}`);
-  const summaryFile = path.join(dir, `summary-${step}.md`);
-  await writeFile(outputFile, "");
-  await writeFile(summaryFile, "");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    AWS_ENDPOINT_URL_CLOUDWATCH: endpoint,
-    AWS_ACCESS_KEY_ID: "AKIAE2ETESTKEY000000",
-    AWS_SECRET_ACCESS_KEY: "e2e-secret-key",
-    AWS_REGION: "eu-west-1",
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: dir,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [BUNDLE], { env, timeout: 60_000 }, (error, out) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: out });
-    });
+/** Runs the bundle like the runner against the local CloudWatch endpoint. */
+function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  return runActionBundle(BUNDLE, inputs, {
+    dir,
+    env: {
+      AWS_ENDPOINT_URL_CLOUDWATCH: endpoint,
+      AWS_ACCESS_KEY_ID: "e2e-test-key",
+      AWS_SECRET_ACCESS_KEY: "e2e-secret-key",
+      AWS_REGION: "eu-west-1",
+    },
   });
-  return {
-    code,
-    stdout,
-    outputs: parseOutputFile(await readFile(outputFile, "utf8")),
-    summary: await readFile(summaryFile, "utf8"),
-  };
-}
-
-/** Parses `name<<delimiter\nvalue\ndelimiter` entries of a GITHUB_OUTPUT file. */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[match[1] as string] = match[3] as string;
-  }
-  return outputs;
-}
-
-function errorLines(stdout: string): string[] {
-  return stdout.split("\n").filter((line) => line.startsWith("::error"));
 }
 
 const HEALTH_CHECK = { environment: "production", functions: "health-check" };

@@ -1,10 +1,4 @@
-/**
- * The built invoke action (actions/invoke/dist/index.js) run as a child process exactly as the
- * runner does — INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files — against the local
- * Lambda endpoint hosting the real migration Lambda on a real PostgreSQL database.
- */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../cli/local/stack.ts";
 import { buildManifest, writeManifest } from "../../lambdas/migration/manifest.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { type ActionRun, errorLines, runActionBundle } from "../helpers/run-action.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BUNDLE = path.join(ROOT, "actions/invoke/dist/index.js");
@@ -26,17 +21,9 @@ const FAULTY_HANDLER = `export const handler = async (event) => {
 };
 `;
 
-interface ActionRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly outputs: Record<string, string>;
-  readonly summary: string;
-}
-
 let dir: string;
 let stack: LocalStack;
 let fixtures: LocalStack;
-let step = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "invoke-action-e2e-"));
@@ -69,55 +56,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the bundle like the runner: inputs as INPUT_<NAME>, outputs and summary in files. */
-async function runAction(
+let step = 0;
+
+/** Runs the bundle like the runner against the local stack (or another Lambda endpoint). */
+function runAction(
   inputs: Record<string, string>,
   endpoint: string = stack.endpointUrl,
 ): Promise<ActionRun> {
   step += 1;
-  const outputFile = path.join(dir, `output-${step}`);
-  const summaryFile = path.join(dir, `summary-${step}.md`);
-  await writeFile(outputFile, "");
-  await writeFile(summaryFile, "");
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: dir,
-    ...stack.env,
-    AWS_ENDPOINT_URL_LAMBDA: endpoint,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_RUN_ID: "4242",
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_JOB: "e2e",
-    GITHUB_ACTION: `step-${step}`,
-    GITHUB_ACTOR: "octocat",
-    GITHUB_WORKSPACE: dir,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [BUNDLE], { env, timeout: 60_000 }, (error, out) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout: out });
-    });
+  return runActionBundle(BUNDLE, inputs, {
+    dir,
+    env: {
+      ...stack.env,
+      AWS_ENDPOINT_URL_LAMBDA: endpoint,
+      GITHUB_RUN_ID: "4242",
+      GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_JOB: "e2e",
+      GITHUB_ACTION: `step-${step}`,
+      GITHUB_ACTOR: "octocat",
+    },
   });
-  return {
-    code,
-    stdout,
-    outputs: parseOutputFile(await readFile(outputFile, "utf8")),
-    summary: await readFile(summaryFile, "utf8"),
-  };
-}
-
-/** Parses `name<<delimiter\nvalue\ndelimiter` entries of a GITHUB_OUTPUT file. */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) {
-    outputs[match[1] as string] = match[3] as string;
-  }
-  return outputs;
-}
-
-function errorLines(stdout: string): string[] {
-  return stdout.split("\n").filter((line) => line.startsWith("::error"));
 }
 
 const MIGRATION = { "function-name": "migration", environment: "local" };
