@@ -65,68 +65,72 @@ function connectionsCheck(sample: DatabaseSample, t: Thresholds): Check {
 }
 
 function longestQueryCheck(sample: DatabaseSample, t: Thresholds): Check {
-  const session = sample.longestQuery;
-  const thresholds = {
+  return sessionAgeCheck(sample, {
+    name: "database.longest-query",
+    session: sample.longestQuery,
     warnSeconds: t.longestQueryWarnSeconds,
     failSeconds: t.longestQueryFailSeconds,
-  };
-  const scope = visibilityNote(sample);
-  if (!session) {
-    return {
-      name: "database.longest-query",
-      status: "ok",
-      measured: { seconds: 0, pid: null },
-      thresholds,
-      message: `No other query is running in database ${sample.database}.${scope}`,
-    };
-  }
-  const status = gradeAbove(session.seconds, t.longestQueryWarnSeconds, t.longestQueryFailSeconds);
-  const limit = status === "fail" ? t.longestQueryFailSeconds : t.longestQueryWarnSeconds;
-  const found = `The query of ${who(session)} has been running for ${seconds(session)} s`;
-  return {
-    name: "database.longest-query",
-    status,
-    measured: sessionMeasurements(session),
-    thresholds,
-    message:
-      status === "ok"
-        ? `${found}.${scope}`
-        : `${found}, over the ${limit} s limit: look at it with SELECT query FROM pg_stat_activity WHERE pid = ${session.pid}, and if it is stuck cancel it with SELECT pg_cancel_backend(${session.pid}).${scope}`,
-  };
+    none: `No other query is running in database ${sample.database}.`,
+    found: (session) => `The query of ${who(session)} has been running for ${seconds(session)} s`,
+    advice: (session) =>
+      `: look at it with SELECT query FROM pg_stat_activity WHERE pid = ${session.pid}, and if it is stuck cancel it with SELECT pg_cancel_backend(${session.pid}).`,
+  });
 }
 
 function oldestTransactionCheck(sample: DatabaseSample, t: Thresholds): Check {
-  const session = sample.oldestTransaction;
-  const thresholds = {
+  return sessionAgeCheck(sample, {
+    name: "database.oldest-transaction",
+    session: sample.oldestTransaction,
     warnSeconds: t.oldestTransactionWarnSeconds,
     failSeconds: t.oldestTransactionFailSeconds,
-  };
+    none: `No other transaction is open in database ${sample.database}.`,
+    found: (session) =>
+      `The transaction of ${who(session)} has been open for ${seconds(session)} s (state: ${session.state ?? "unknown"})`,
+    advice: (session) =>
+      `; it holds its locks and keeps vacuum from removing dead rows: have the client commit or roll back, or end it with SELECT pg_terminate_backend(${session.pid}); set idle_in_transaction_session_timeout to stop it recurring.`,
+  });
+}
+
+type Session = NonNullable<DatabaseSample["longestQuery"]>;
+
+/** A check on how long the oldest session of a kind (query, transaction) has lasted. */
+function sessionAgeCheck(
+  sample: DatabaseSample,
+  spec: {
+    name: string;
+    session: Session | null | undefined;
+    warnSeconds: number;
+    failSeconds: number;
+    none: string;
+    found: (session: Session) => string;
+    /** What to do, after "over the N s limit" (starts with its own punctuation). */
+    advice: (session: Session) => string;
+  },
+): Check {
+  const thresholds = { warnSeconds: spec.warnSeconds, failSeconds: spec.failSeconds };
   const scope = visibilityNote(sample);
+  const { session } = spec;
   if (!session) {
     return {
-      name: "database.oldest-transaction",
+      name: spec.name,
       status: "ok",
       measured: { seconds: 0, pid: null },
       thresholds,
-      message: `No other transaction is open in database ${sample.database}.${scope}`,
+      message: `${spec.none}${scope}`,
     };
   }
-  const status = gradeAbove(
-    session.seconds,
-    t.oldestTransactionWarnSeconds,
-    t.oldestTransactionFailSeconds,
-  );
-  const limit = status === "fail" ? t.oldestTransactionFailSeconds : t.oldestTransactionWarnSeconds;
-  const found = `The transaction of ${who(session)} has been open for ${seconds(session)} s (state: ${session.state ?? "unknown"})`;
+  const status = gradeAbove(session.seconds, spec.warnSeconds, spec.failSeconds);
+  const limit = status === "fail" ? spec.failSeconds : spec.warnSeconds;
+  const found = spec.found(session);
   return {
-    name: "database.oldest-transaction",
+    name: spec.name,
     status,
     measured: sessionMeasurements(session),
     thresholds,
     message:
       status === "ok"
         ? `${found}.${scope}`
-        : `${found}, over the ${limit} s limit; it holds its locks and keeps vacuum from removing dead rows: have the client commit or roll back, or end it with SELECT pg_terminate_backend(${session.pid}); set idle_in_transaction_session_timeout to stop it recurring.${scope}`,
+        : `${found}, over the ${limit} s limit${spec.advice(session)}${scope}`,
   };
 }
 
