@@ -1,10 +1,10 @@
 import path from "node:path";
 import { configFromUrl } from "../../lambdas/kit/database.ts";
 import { createMigrationFunction } from "../../lambdas/migration/function.ts";
-import type { MigrationManifest } from "../../lambdas/migration/types.ts";
+import type { MigrationIndex, MigrationManifest } from "../../lambdas/migration/types.ts";
 import { parseCommandArgs, positiveInteger } from "../args.ts";
 import { type CliDatabase, openCliDatabase } from "../local/database.ts";
-import { buildManifestCached } from "../local/manifest-cache.ts";
+import { buildManifestCached, readMigrationIndexCached } from "../local/manifest-cache.ts";
 import { DEFAULT_MIGRATIONS_DIR } from "../local/paths.ts";
 import { migrateRenderers } from "../migrate-renderers.ts";
 import { type CliIo, runOperationCommand } from "../run-operation.ts";
@@ -60,15 +60,18 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   if (values["accept-edited-checksums"]) params.acceptEditedChecksums = true;
 
   // Parse the directory before touching any database: a malformed migration set applies nothing.
+  // `status` reads only the index (no SQL) while the cached one is current.
   let manifest: MigrationManifest | undefined;
+  let index: MigrationIndex | undefined;
   let invalid: unknown;
   try {
-    manifest = await buildManifestCached(dir, io.env);
+    if (operation === "status") index = await readMigrationIndexCached(dir, io.env);
+    else index = manifest = await buildManifestCached(dir, io.env);
   } catch (error) {
     invalid = error;
   }
   let db: CliDatabase | undefined;
-  if (manifest) {
+  if (index) {
     db = await openCliDatabase({
       databaseUrl: values["database-url"],
       env: io.env,
@@ -81,6 +84,10 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
       manifest: async () => {
         if (!manifest) throw invalid;
         return manifest;
+      },
+      index: async () => {
+        if (!index) throw invalid;
+        return index;
       },
       connection: async () => configFromUrl(url as string, { applicationName: "ops-cli/migrate" }),
     });

@@ -10,13 +10,25 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { buildManifest, type CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
-import type { Migration, MigrationManifest } from "../../lambdas/migration/types.ts";
+import type {
+  Migration,
+  MigrationIndex,
+  MigrationManifest,
+} from "../../lambdas/migration/types.ts";
 import { opsHome } from "./paths.ts";
 
-interface CacheFile {
-  readonly format: 3;
-  /** Name, size and modification time of every .sql file when `manifest` was built. */
+/**
+ * A cache file holds two JSON lines: the header (what `status` needs, small) and the body (the
+ * whole manifest). `status` parses only the header: for 500 migrations it is ~15× smaller.
+ */
+interface CacheHeader {
+  readonly format: 4;
+  /** Name, size and modification time of every .sql file when the manifest was built. */
   readonly snapshot: string;
+  readonly index: MigrationIndex;
+}
+
+interface CacheBody {
   readonly manifest: MigrationManifest;
   /** Digest of each migration's source, in the order of `manifest.migrations`. */
   readonly keys: readonly string[];
@@ -36,18 +48,47 @@ export async function buildManifestCached(
   env: NodeJS.ProcessEnv,
 ): Promise<MigrationManifest> {
   const file = cacheFileFor(dir, env);
-  const previous = readCache(file);
   const snapshot = snapshotOf(dir);
-  if (previous && snapshot !== undefined && previous.snapshot === snapshot)
-    return previous.manifest;
-  const cache = compiledMigrationCache(previous ? entriesOf(previous) : {});
+  const cached = readCache(file);
+  const body = cached ? readBody(cached.text, cached.header.index) : undefined;
+  if (body && snapshot !== undefined && cached?.header.snapshot === snapshot) return body.manifest;
+  const cache = compiledMigrationCache(body ? entriesOf(body) : {});
   const manifest = await buildManifest(dir, { cache });
   if (snapshot !== undefined) {
     const keyOf = new Map(Object.entries(cache.used).map(([key, migration]) => [migration, key]));
     const keys = manifest.migrations.map((migration) => keyOf.get(migration) ?? "");
-    writeCache(file, { format: 3, snapshot, manifest, keys });
+    writeCache(file, { format: 4, snapshot, index: indexOf(manifest) }, { manifest, keys });
   }
   return manifest;
+}
+
+/**
+ * The migrations of a directory without their SQL, for `status`: read from the cache header
+ * while no .sql file changed (no SQL is loaded), else built — and validated — in full.
+ *
+ * @example
+ * const { migrations } = await readMigrationIndexCached("db/migrations", process.env);
+ */
+export async function readMigrationIndexCached(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<MigrationIndex> {
+  const snapshot = snapshotOf(dir);
+  const cached = readCache(cacheFileFor(dir, env));
+  if (cached && snapshot !== undefined && cached.header.snapshot === snapshot)
+    return cached.header.index;
+  return buildManifestCached(dir, env);
+}
+
+function indexOf(manifest: MigrationManifest): MigrationIndex {
+  return {
+    migrations: manifest.migrations.map(({ version, name, checksum, up }) => ({
+      version,
+      name,
+      checksum,
+      up: { file: up.file },
+    })),
+  };
 }
 
 /**
@@ -72,9 +113,9 @@ export function compiledMigrationCache(previous: Record<string, Migration>) {
   return cache;
 }
 
-function entriesOf(cache: CacheFile): Record<string, Migration> {
+function entriesOf(body: CacheBody): Record<string, Migration> {
   return Object.fromEntries(
-    cache.keys.map((key, i) => [key, cache.manifest.migrations[i] as Migration]),
+    body.keys.map((key, i) => [key, body.manifest.migrations[i] as Migration]),
   );
 }
 
@@ -99,14 +140,27 @@ function snapshotOf(dir: string): string | undefined {
   }
 }
 
-function readCache(file: string): CacheFile | undefined {
+/** The header of a cache file, and the file's text for its body; undefined when unusable. */
+function readCache(file: string): { header: CacheHeader; text: Buffer } | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+    const text = readFileSync(file);
+    const header = JSON.parse(text.toString("utf8", 0, text.indexOf(10))) as CacheHeader;
+    const valid = header.format === 4 && Array.isArray(header.index?.migrations);
+    return valid ? { header, text } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(text: Buffer, index: MigrationIndex): CacheBody | undefined {
+  try {
+    const body = JSON.parse(text.toString("utf8", text.indexOf(10) + 1)) as CacheBody;
+    const count = index.migrations.length;
     const valid =
-      parsed.format === 3 &&
-      Array.isArray(parsed.keys) &&
-      parsed.manifest?.migrations?.length === parsed.keys.length;
-    return valid ? parsed : undefined;
+      Array.isArray(body.keys) &&
+      body.keys.length === count &&
+      body.manifest?.migrations?.length === count;
+    return valid ? body : undefined;
   } catch {
     return undefined;
   }
@@ -115,10 +169,13 @@ function readCache(file: string): CacheFile | undefined {
 /** Cache files kept: one per migrations directory, the most recently written ones. */
 const KEPT_CACHE_FILES = 20;
 
-function writeCache(file: string, body: CacheFile): void {
+function writeCache(file: string, header: CacheHeader, body: CacheBody): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(body));
+    writeFileSync(
+      `${file}.${process.pid}.tmp`,
+      `${JSON.stringify(header)}\n${JSON.stringify(body)}\n`,
+    );
     renameSync(`${file}.${process.pid}.tmp`, file);
     pruneCacheFiles(path.dirname(file));
   } catch {

@@ -16,11 +16,13 @@ import {
   rollbackMigrations,
   validateMigrations,
 } from "./engine.ts";
-import type { MigrationManifest } from "./types.ts";
+import type { MigrationIndex, MigrationManifest } from "./types.ts";
 
 export interface MigrationFunctionDeps {
   /** The migrations to run: the bundled manifest in Lambda, a directory parsed on the fly in the CLI. */
   readonly manifest: () => Promise<MigrationManifest>;
+  /** What `status` reads instead, when cheaper to load than the manifest (the CLI's cache). */
+  readonly index?: () => Promise<MigrationIndex>;
   readonly connection: () => Promise<ClientConfig>;
   /** Engine settings (timeouts, lock wait, safety margin); params may override a few. */
   readonly settings?: Omit<EngineOptions, "connection">;
@@ -48,7 +50,8 @@ export function createMigrationFunction(deps: MigrationFunctionDeps): OpsFunctio
     operations: {
       status: async (event, ctx) => {
         rejectUnknownParams(event.params, []);
-        return getMigrationStatus(await deps.manifest(), await options(event), ctx);
+        const index = deps.index ?? deps.manifest;
+        return getMigrationStatus(await index(), await options(event), ctx);
       },
       plan: async (event, ctx) => {
         rejectUnknownParams(event.params, ["to", "allowOutOfOrder"]);

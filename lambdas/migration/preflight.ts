@@ -1,7 +1,7 @@
 import { OpsError } from "../kit/errors.ts";
 import type { RecordedFailure } from "./failures.ts";
 import type { AppliedMigration } from "./history.ts";
-import type { Migration, MigrationManifest } from "./types.ts";
+import type { Migration, MigrationManifest, MigrationSummary } from "./types.ts";
 import { compareVersions } from "./versions.ts";
 
 /** An applied migration whose file changed since it was applied. */
@@ -57,11 +57,11 @@ export function findMissingFiles(
  * @example
  * findPending(manifest, history, "20240301000000");
  */
-export function findPending(
-  manifest: MigrationManifest,
+export function findPending<M extends MigrationSummary>(
+  manifest: { readonly migrations: readonly M[] },
   history: readonly AppliedMigration[],
   to?: string,
-): Migration[] {
+): M[] {
   const applied = new Set(history.map((row) => row.version));
   return manifest.migrations
     .filter((migration) => !applied.has(migration.version))

@@ -5,7 +5,7 @@ import type { EngineOptions, OperationResult } from "./options.ts";
 import { explainFailure, findPending } from "./preflight.ts";
 import { withReadSession } from "./session.ts";
 import { describeUnexplainedInvalidIndexes, readDatabaseState } from "./state.ts";
-import type { Migration, MigrationManifest } from "./types.ts";
+import type { MigrationIndex, MigrationSummary } from "./types.ts";
 
 /** Checksum state of an applied migration against its file. */
 export type ChecksumState = "ok" | "mismatch" | "missing-file";
@@ -19,7 +19,7 @@ export type ChecksumState = "ok" | "mismatch" | "missing-file";
  * // "5 applied, 2 pending, 0 failed"
  */
 export async function getMigrationStatus(
-  manifest: MigrationManifest,
+  manifest: MigrationIndex,
   options: EngineOptions,
   _ctx: OperationContext,
 ): Promise<OperationResult> {
@@ -55,7 +55,7 @@ export async function getMigrationStatus(
   });
 }
 
-function describeApplied(row: AppliedMigration, migration: Migration | undefined) {
+function describeApplied(row: AppliedMigration, migration: MigrationSummary | undefined) {
   const checksum: ChecksumState =
     migration === undefined
       ? "missing-file"

@@ -55,6 +55,20 @@ export interface Migration {
   readonly risks: readonly MigrationRisk[];
 }
 
+/** What `status` needs of a migration: its identity and checksum, no SQL. */
+export interface MigrationSummary {
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly up: Pick<MigrationSection, "file">;
+}
+
+/** The migrations of a directory without their SQL: enough for `status`, cheap to load. */
+export interface MigrationIndex {
+  /** Ordered by version, ascending. */
+  readonly migrations: readonly MigrationSummary[];
+}
+
 /**
  * What the migration engine runs: built from a directory by the CLI on the fly, or at build time
  * into `manifest.json` beside the Lambda bundle (which carries no SQL parser).

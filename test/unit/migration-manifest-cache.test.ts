@@ -2,7 +2,11 @@ import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildManifestCached, compiledMigrationCache } from "../../cli/local/manifest-cache.ts";
+import {
+  buildManifestCached,
+  compiledMigrationCache,
+  readMigrationIndexCached,
+} from "../../cli/local/manifest-cache.ts";
 import { buildManifest } from "../../lambdas/migration/manifest.ts";
 import { EXAMPLE_MIGRATIONS } from "../helpers/run-cli.ts";
 
@@ -86,6 +90,54 @@ describe("manifest cache", () => {
     await expect(buildManifestCached(dir, env)).rejects.toMatchObject({
       code: "INVALID_MIGRATIONS",
     });
+  });
+});
+
+describe("the index `status` reads", () => {
+  it("comes from the cache header without SQL while no file changed, and is rebuilt after an edit", async () => {
+    const { dir, env } = await copyOfExamples();
+    const manifest = await buildManifestCached(dir, env);
+    const index = await readMigrationIndexCached(dir, env);
+    expect(index.migrations).toEqual(
+      manifest.migrations.map(({ version, name, checksum, up }) => ({
+        version,
+        name,
+        checksum,
+        up: { file: up.file },
+      })),
+    );
+    expect(JSON.stringify(index)).not.toContain("CREATE TABLE");
+
+    const file = path.join(dir, "20240102100000_create_projects.sql");
+    await edit(file, "CREATE TABLE projects", "CREATE TABLE  projects");
+    const edited = await readMigrationIndexCached(dir, env);
+    const checksum = (m: typeof index) =>
+      m.migrations.find((x) => x.version === "20240102100000")?.checksum;
+    expect(checksum(edited)).not.toBe(checksum(index));
+    expect(checksum(await readMigrationIndexCached(dir, env))).toBe(checksum(edited));
+  });
+
+  it("rejects a malformed directory even with a cache from before", async () => {
+    const { dir, env } = await copyOfExamples();
+    await readMigrationIndexCached(dir, env);
+    await writeFile(
+      path.join(dir, "20250101000000_broken.sql"),
+      "CREATE TABLE nothing_marked ();\n",
+    );
+    await expect(readMigrationIndexCached(dir, env)).rejects.toMatchObject({
+      code: "INVALID_MIGRATIONS",
+    });
+  });
+
+  it("rebuilds the manifest when the header is intact but the body is damaged", async () => {
+    const { dir, env } = await copyOfExamples();
+    const fresh = await buildManifestCached(dir, env);
+    const cacheDir = path.join(env.OPS_HOME as string, "cache");
+    const [name] = await readdir(cacheDir);
+    const cacheFile = path.join(cacheDir, name as string);
+    const [header] = (await readFile(cacheFile, "utf8")).split("\n");
+    await writeFile(cacheFile, `${header}\n{"manifest":`);
+    expect(await buildManifestCached(dir, env)).toEqual(fresh);
   });
 });
 
