@@ -45,24 +45,26 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** Pads columns of a small table. */
+/** Pads columns of a table (every column but the last). */
 export function table(rows: string[][]): string[] {
+  const lengths = rows.map((row) => row.map(visibleLength));
   const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+  for (const row of lengths) {
+    row.forEach((length, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, length);
     });
   }
-  return rows.map((row) =>
+  return rows.map((row, r) =>
     row
       .map((cell, i) =>
-        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visibleLength(cell)),
+        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - (lengths[r]?.[i] ?? 0)),
       )
       .join("  "),
   );
 }
 
 function visibleLength(text: string): number {
+  if (!text.includes("\u001b")) return text.length;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
   return text.replace(/\u001b\[\d+m/g, "").length;
 }

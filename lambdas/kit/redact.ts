@@ -43,18 +43,29 @@ export function redactText(text: string): string {
  * // → { url: "postgres://app:[REDACTED]@db/app", password: "[REDACTED]" }
  */
 export function redactValue<T>(value: T): T {
-  return redactInner(value, new WeakSet()) as T;
+  return redactInner(value, new Set()) as T;
 }
 
 /** A JSON.stringify replacer doing the same per field (for loggers). */
 export function redactingReplacer(key: string, value: unknown): unknown {
-  if (key !== "" && SECRET_KEY.test(key) && value !== null && typeof value !== "object") {
+  if (key !== "" && value !== null && typeof value !== "object" && isSecretKey(key)) {
     return REDACTED;
   }
   return typeof value === "string" ? redactText(value) : value;
 }
 
-function redactInner(value: unknown, seen: WeakSet<object>): unknown {
+/** Whether a field name says it holds a secret; results repeat a few names thousands of times. */
+const secretKeyVerdicts = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let verdict = secretKeyVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = SECRET_KEY.test(key);
+    secretKeyVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+function redactInner(value: unknown, seen: Set<object>): unknown {
   if (typeof value === "string") return redactText(value);
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message) };
@@ -64,9 +75,10 @@ function redactInner(value: unknown, seen: WeakSet<object>): unknown {
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactInner(item, seen));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
     out[key] =
-      SECRET_KEY.test(key) && item !== null && typeof item !== "object"
+      item !== null && typeof item !== "object" && isSecretKey(key)
         ? REDACTED
         : redactInner(item, seen);
   }

@@ -39,6 +39,12 @@ describe("applyPendingMigrations", () => {
     const applied = await applyPendingMigrations(manifest, options(url), createTestContext());
     const migrated = await withClient(url, (client) => describeSchema(client));
     const status = await getMigrationStatus(manifest, options(url), createTestContext());
+    const appliedAtBeforeRollback = await withClient(url, async (client) => {
+      const result = await client.query<{ applied_at: Date }>(
+        "SELECT applied_at FROM ops_schema_migrations ORDER BY version",
+      );
+      return result.rows.map((row) => row.applied_at);
+    });
     const rolledBack = await rollbackMigrations(
       manifest,
       options(url, { steps: 3 }),
@@ -67,6 +73,10 @@ describe("applyPendingMigrations", () => {
       USERS.version,
     ]);
     expect(afterRollback).toEqual(empty);
+    // appliedAt, formatted by the server, reads exactly as the recorded timestamp in JavaScript.
+    expect(
+      (status.data.applied as Array<{ appliedAt: string }>).map((row) => row.appliedAt),
+    ).toEqual(appliedAtBeforeRollback.map((date) => date.toISOString()));
     expect(reapplied).toEqual(migrated);
   });
 
