@@ -14,16 +14,6 @@ export interface AppliedMigration {
   readonly requestId: string;
 }
 
-interface HistoryRow {
-  version: string;
-  name: string;
-  checksum: string;
-  applied_at: string;
-  duration_ms: number;
-  applied_by: string;
-  request_id: string;
-}
-
 /**
  * Reads the whole history in one query, ordered by version.
  *
@@ -34,25 +24,19 @@ export async function readHistory(
   client: pg.Client,
   tables: EngineTables,
 ): Promise<AppliedMigration[]> {
-  // applied_at is formatted by the server as Date.prototype.toISOString would (UTC, milliseconds
-  // truncated): parsing hundreds of timestamps into Dates is a visible share of `status`.
-  const result = await client.query<HistoryRow>(
-    `SELECT version, name, checksum,
-            to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS applied_at,
-            duration_ms, applied_by, request_id
+  // One JSON value instead of a row per migration: decoding hundreds of rows field by field in
+  // JavaScript cost more than the rest of `status`; JSON.parse is native. applied_at is formatted
+  // by the server as Date.prototype.toISOString would (UTC, milliseconds truncated).
+  const result = await client.query<{ history: AppliedMigration[] }>(
+    `SELECT coalesce(json_agg(json_build_object(
+              'version', version, 'name', name, 'checksum', checksum,
+              'appliedAt', to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              'durationMs', duration_ms, 'appliedBy', applied_by, 'requestId', request_id)), '[]')
+              AS history
        FROM ${tables.history}`,
   );
-  return result.rows
-    .map((row) => ({
-      version: row.version,
-      name: row.name,
-      checksum: row.checksum,
-      appliedAt: row.applied_at,
-      durationMs: row.duration_ms,
-      appliedBy: row.applied_by,
-      requestId: row.request_id,
-    }))
-    .sort((a, b) => compareVersions(a.version, b.version));
+  const history = result.rows[0]?.history ?? [];
+  return history.sort((a, b) => compareVersions(a.version, b.version));
 }
 
 /** Who ran the migration and under which request, as recorded in the history. */
