@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { buildManifest, type CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
+import type { CompiledMigrationCache } from "../../lambdas/migration/manifest.ts";
 import type {
   Migration,
   MigrationIndex,
@@ -53,6 +53,8 @@ export async function buildManifestCached(
   const body = cached ? readBody(cached.text, cached.header.index) : undefined;
   if (body && snapshot !== undefined && cached?.header.snapshot === snapshot) return body.manifest;
   const cache = compiledMigrationCache(body ? entriesOf(body) : {});
+  // The builder (SQL parser, risk rules) loads only when something changed.
+  const { buildManifest } = await import("../../lambdas/migration/manifest.ts");
   const manifest = await buildManifest(dir, { cache });
   if (snapshot !== undefined) {
     const keyOf = new Map(Object.entries(cache.used).map(([key, migration]) => [migration, key]));
