@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmbeddedPostgres } from "../../cli/local/embedded-postgres.ts";
+import { valgrindAvailable } from "./count-instructions.ts";
 import {
   expectedSchema,
   generateMigrations,
@@ -48,7 +49,7 @@ const SMALL_COUNT = 4;
 export async function runMigrateBench(options: MigrateBenchOptions = {}): Promise<boolean> {
   const count = options.migrations ?? 500;
   const upRounds = options.upRounds ?? 3;
-  const statusRounds = options.statusRounds ?? 3;
+  const statusRounds = options.statusRounds ?? 9;
   const infoRounds = options.infoRounds ?? 3;
   const tools = migrationTools({ repoRoot: REPO_ROOT });
   const names = tools.map((tool) => tool.name);
@@ -89,10 +90,32 @@ export async function runMigrateBench(options: MigrateBenchOptions = {}): Promis
         outcomes: perMigration(freshUp, smallUp, count - SMALL_COUNT),
       },
     ]);
+    if (process.env.BENCH_INSTRUCTIONS) await printStatusInstructions(big);
     return big.failures + small.failures === 0;
   } finally {
     await server.stop();
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** `status` in instructions (valgrind): the same comparison without the machine's load in it. */
+async function printStatusInstructions(runs: ToolRuns): Promise<void> {
+  if (!valgrindAvailable()) {
+    console.log("\nBENCH_INSTRUCTIONS: valgrind is not installed; instruction counts skipped.");
+    return;
+  }
+  const counts = await runs.statusInstructions({ command: process.execPath, args: ["-e", "0"] });
+  const bare = counts.get("baseline") ?? 0;
+  console.log(
+    `\nstatus in instructions (valgrind; one run each, load-independent; bare node -e 0 = ${(bare / 1e6).toFixed(0)} M):`,
+  );
+  const ops = counts.get("ops");
+  for (const [tool, count] of counts) {
+    if (tool === "baseline") continue;
+    const ratio = ops && tool !== "ops" ? `  ops/${tool} ${(ops / count).toFixed(2)}×` : "";
+    console.log(
+      `  ${tool.padEnd(16)} ${(count / 1e6).toFixed(0).padStart(6)} M  (${((count - bare) / 1e6).toFixed(0)} M beyond bare node)${ratio}`,
+    );
   }
 }
 

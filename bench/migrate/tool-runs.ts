@@ -1,4 +1,5 @@
 import { createDatabase } from "../../cli/local/embedded-postgres.ts";
+import { countInstructions } from "./count-instructions.ts";
 import type { ExpectedSchema } from "./generate-migrations.ts";
 import type { ToolOutcome } from "./migrate-report.ts";
 import type { MigrationTool } from "./migration-tools.ts";
@@ -84,6 +85,23 @@ export class ToolRuns {
       if (problem) this.fail(outcomes, tool, `after ${label}: ${problem}`);
     }
     return outcomes;
+  }
+
+  /**
+   * Instructions of `status` on each tool's migrated database, and of `baseline` (one run each:
+   * the count barely moves between runs). Tools without `status` or a migrated database are left out.
+   */
+  async statusInstructions(baseline: CommandLine): Promise<Map<string, number>> {
+    const counts = new Map([["baseline", await countInstructions(baseline, this.cwd)]]);
+    for (const tool of this.tools) {
+      const url = this.migratedDatabase.get(tool.name);
+      if (!tool.status || !url) continue;
+      counts.set(
+        tool.name,
+        await countInstructions(tool.status(url, this.workload.dirFor(tool)), this.cwd),
+      );
+    }
+    return counts;
   }
 
   /** The tools' cheapest invocation (help or version), and `baseline` (e.g. `node -e 0`) beside them. */
