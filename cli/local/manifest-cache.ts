@@ -128,12 +128,14 @@ function cacheFileFor(dir: string, env: NodeJS.ProcessEnv): string {
 
 /** Name, size and mtime of each .sql file, or undefined when the folder cannot be listed. */
 function snapshotOf(dir: string): string | undefined {
+  // Joined by hand: path.join normalises character by character, 500 times per `status`.
+  const prefix = `${path.resolve(dir)}${path.sep}`;
   try {
     return readdirSync(dir)
       .filter((name) => name.toLowerCase().endsWith(".sql"))
       .sort()
       .map((name) => {
-        const stat = statSync(path.join(dir, name));
+        const stat = statSync(`${prefix}${name}`);
         return `${name}:${stat.size}:${stat.mtimeMs}`;
       })
       .join("|");
