@@ -20,6 +20,12 @@ export interface ScoreSeriesOptions {
   readonly flagThreshold?: number;
   /** At most this many flagged rows are kept in the summary (the count is always exact). Default 10 000. */
   readonly maxFlaggedKept?: number;
+  /**
+   * Whether output buffers may be refilled once `output` has called back for their write (true
+   * only for outputs that keep no reference to a written chunk, such as a file stream; see
+   * `ScoredCsvWriter`). Default false.
+   */
+  readonly reuseOutputBuffers?: boolean;
 }
 
 export interface ScoreSeriesSummary {
@@ -50,7 +56,7 @@ export async function scoreSeries(
   const maxFlaggedKept = options.maxFlaggedKept ?? 10_000;
   const flagged: FlaggedAnomaly[] = [];
   let flaggedCount = 0;
-  const writer = new ScoredCsvWriter(output);
+  const writer = new ScoredCsvWriter(output, { reuseBuffers: options.reuseOutputBuffers ?? false });
 
   const parser: SeriesCsvParser = new SeriesCsvParser(
     (timestamp, value, bytes, lineStart, lineEnd) => {
@@ -67,7 +73,7 @@ export async function scoreSeries(
 
   for await (const chunk of input) {
     parser.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
-    if (writer.shouldFlush) await writer.flush();
+    await writer.waitIfBusy();
   }
   parser.end();
   await writer.flush();

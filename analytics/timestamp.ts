@@ -91,3 +91,58 @@ function daysFromCivil(year: number, month: number, day: number): number {
     yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
+
+/**
+ * Parses the commonest layout, `YYYY-MM-DD HH:MM:SS` (or with `T`), at `bytes[start, start + 19)`
+ * to epoch milliseconds (UTC), or NaN when those bytes are not exactly that layout with a valid
+ * date and time (callers then fall back to `parseTimestampBytes`, which gives the same result
+ * for every layout this accepts). Consecutive rows of a series mostly share their date, so the
+ * date's epoch day is kept from the previous call instead of recomputed.
+ *
+ * @example
+ * const timestamps = new PlainTimestampParser();
+ * timestamps.parse(Buffer.from("2014-02-14 14:27:00"), 0); // 1392388020000
+ */
+export class PlainTimestampParser {
+  /** YYYYMMDD of the last date parsed (−1 before the first), and its epoch milliseconds. */
+  private cachedDate = -1;
+  private cachedDateMs = 0;
+
+  parse(bytes: Uint8Array, start: number): number {
+    if (
+      bytes[start + 4] !== 45 ||
+      bytes[start + 7] !== 45 ||
+      (bytes[start + 10] !== 32 && bytes[start + 10] !== 84) ||
+      bytes[start + 13] !== 58 ||
+      bytes[start + 16] !== 58
+    ) {
+      return Number.NaN;
+    }
+    const century = twoDigits(bytes, start);
+    const yearOfCentury = twoDigits(bytes, start + 2);
+    const month = twoDigits(bytes, start + 5);
+    const day = twoDigits(bytes, start + 8);
+    const hour = twoDigits(bytes, start + 11);
+    const minute = twoDigits(bytes, start + 14);
+    const second = twoDigits(bytes, start + 17);
+    if (century < 0 || yearOfCentury < 0 || hour < 0 || minute < 0 || second < 0) return Number.NaN;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+      return Number.NaN;
+    }
+    const year = century * 100 + yearOfCentury;
+    const date = (year * 100 + month) * 100 + day;
+    if (date !== this.cachedDate) {
+      this.cachedDate = date;
+      this.cachedDateMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+    }
+    // The same arithmetic as parseFixedLayout (all integers below 2⁵³), so the same number.
+    return this.cachedDateMs + ((hour * 60 + minute) * 60 + second) * 1000;
+  }
+}
+
+/** The two decimal digits at `bytes[at]`, `bytes[at + 1]` as a number, or −1 if either is not a digit. */
+function twoDigits(bytes: Uint8Array, at: number): number {
+  const tens = (bytes[at] as number) - DIGIT_ZERO;
+  const ones = (bytes[at + 1] as number) - DIGIT_ZERO;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}

@@ -11,8 +11,10 @@
  * index.lowerBound(2); // 1: keyAt(1) = 2.5, idAt(1) = 7
  */
 export class KeyOrderedIndex {
-  private readonly keys: Float64Array;
-  private readonly ids: Int32Array;
+  /** The keys in order, positions 0 to `count − 1` (read them, never write: a hot loop may scan them directly). */
+  readonly keys: Float64Array;
+  /** `ids[position]` belongs to `keys[position]` (read-only, like `keys`). */
+  readonly ids: Int32Array;
   private size = 0;
 
   constructor(readonly capacity: number) {
@@ -93,27 +95,33 @@ export class KeyOrderedIndex {
     return this.lowerBoundIn(key, 0, this.size);
   }
 
+  /**
+   * First position in [lo, hi) whose key is ≥ `key` (hi when none). Branch-free halving: the
+   * comparison picks the half through a conditional move, so a search of random keys does not
+   * pay for mispredicted branches.
+   */
   private lowerBoundIn(key: number, lo: number, hi: number): number {
     const keys = this.keys;
-    let low = lo;
-    let high = hi;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((keys[mid] as number) < key) low = mid + 1;
-      else high = mid;
+    let base = lo;
+    let length = hi - lo;
+    while (length > 1) {
+      const half = length >> 1;
+      base = (keys[base + half - 1] as number) < key ? base + half : base;
+      length -= half;
     }
-    return low;
+    return length === 1 && (keys[base] as number) < key ? base + 1 : base;
   }
 
+  /** First position in [lo, hi) whose key is > `key` (hi when none), branch-free like `lowerBoundIn`. */
   private upperBound(key: number, lo: number, hi: number): number {
     const keys = this.keys;
-    let low = lo;
-    let high = hi;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((keys[mid] as number) <= key) low = mid + 1;
-      else high = mid;
+    let base = lo;
+    let length = hi - lo;
+    while (length > 1) {
+      const half = length >> 1;
+      base = (keys[base + half - 1] as number) <= key ? base + half : base;
+      length -= half;
     }
-    return low;
+    return length === 1 && (keys[base] as number) <= key ? base + 1 : base;
   }
 }

@@ -46,6 +46,9 @@ export class SeasonalBaselineDetector implements StreamingDetector {
   private firstTimestamp = Number.NaN;
   private previousTimestamp = Number.NaN;
   private meanLogInterval = Number.NaN;
+  /** The last positive interval and its logarithm: regular series repeat it, so one log serves all rows. */
+  private lastInterval = Number.NaN;
+  private lastLogInterval = Number.NaN;
   private level = 0;
   private levelSquaredError = 0;
   private seen = 0;
@@ -123,7 +126,11 @@ export class SeasonalBaselineDetector implements StreamingDetector {
     if (Number.isNaN(this.firstTimestamp)) this.firstTimestamp = timestamp;
     const interval = timestamp - this.previousTimestamp;
     if (interval > 0) {
-      const logInterval = Math.log(interval);
+      if (interval !== this.lastInterval) {
+        this.lastInterval = interval;
+        this.lastLogInterval = Math.log(interval);
+      }
+      const logInterval = this.lastLogInterval;
       this.meanLogInterval = Number.isNaN(this.meanLogInterval)
         ? logInterval
         : this.meanLogInterval + 0.01 * (logInterval - this.meanLogInterval);

@@ -18,9 +18,10 @@ export interface SubsequenceNoveltyOptions {
  * (a level, a rhythm or a spike where there was none) scores high. The family of ARTime,
  * KNN-CAD and matrix-profile discords. The search runs once per downsampled point and is exact
  * but pruned: it starts from the successor of the previous match, visits candidates in order
- * of how close their mean is to the query's (‖a − b‖² ≥ length · (mean a − mean b)², so it stops
- * once that bound passes the best distance) and abandons a candidate as soon as it is farther
- * than the best so far. Between searches the last score is held.
+ * of how far their mean is from the query's (‖a − b‖² ≥ length · (mean a − mean b)², so each
+ * side stops once that bound passes the best distance), skips a candidate whose mean, trend and
+ * residual spread already put it farther (see `describeShape`), and abandons a distance as soon
+ * as it passes the best so far. Between searches the last score is held.
  *
  * @example
  * const detector = new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 });
@@ -37,6 +38,12 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
   private readonly byMean: KeyOrderedIndex;
   /** Mean of the subsequence starting at each ring slot (set once its last point arrives). */
   private readonly means: Float64Array;
+  /** Per ring slot, the shape summary of `describeShape` that prunes candidates before a distance. */
+  private readonly slopes: Float64Array;
+  private readonly residualNorms: Float64Array;
+  private readonly roundingSlacks: Float64Array;
+  /** The unit vector of a linear trend over one subsequence (orthogonal to a constant). */
+  private readonly trend: Float64Array;
   private pointCount = 0;
   private blockSum = 0;
   private blockRows = 0;
@@ -53,6 +60,15 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     this.points = new Float64Array(2 * this.capacity);
     this.byMean = new KeyOrderedIndex(options.history);
     this.means = new Float64Array(this.capacity);
+    this.slopes = new Float64Array(this.capacity);
+    this.residualNorms = new Float64Array(this.capacity);
+    this.roundingSlacks = new Float64Array(this.capacity);
+    const middle = (this.length - 1) / 2;
+    let trendNorm = 0;
+    for (let index = 0; index < this.length; index += 1) trendNorm += (index - middle) ** 2;
+    this.trend = Float64Array.from({ length: this.length }, (_, index) =>
+      trendNorm > 0 ? (index - middle) / Math.sqrt(trendNorm) : 0,
+    );
   }
 
   update(_timestamp: number, value: number): number {
@@ -89,7 +105,7 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     const newest = this.pointCount - 2 * this.length;
     const capacity = this.capacity;
     const latest = this.pointCount - this.length;
-    if (latest >= 0) this.means[latest % capacity] = this.meanAt(latest % capacity);
+    if (latest >= 0) this.describeShape(latest % capacity);
     if (newest < 0) return;
     const slot = newest % capacity;
     const expired = newest - this.history;
@@ -106,12 +122,32 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     }
   }
 
-  /** Mean of the subsequence starting at ring slot `slot`. */
-  private meanAt(slot: number): number {
+  /**
+   * Summarises the subsequence starting at ring slot `slot` for the search: its mean μ, its
+   * trend coefficient c (the projection on the unit trend vector) and the norm r of what is left
+   * once the mean and the trend are removed. The three parts are orthogonal, so for two
+   * subsequences ‖a − b‖² = L·Δμ² + Δc² + ‖residual a − residual b‖² ≥ L·Δμ² + Δc² + Δr²:
+   * a lower bound on the distance that costs no loop over the points.
+   */
+  private describeShape(slot: number): void {
     const points = this.points;
+    const length = this.length;
     let sum = 0;
-    for (let index = slot; index < slot + this.length; index += 1) sum += points[index] as number;
-    return sum / this.length;
+    for (let index = slot; index < slot + length; index += 1) sum += points[index] as number;
+    const mean = sum / length;
+    let centeredSquares = 0;
+    let slope = 0;
+    for (let index = 0; index < length; index += 1) {
+      const centered = (points[slot + index] as number) - mean;
+      centeredSquares += centered * centered;
+      slope += centered * (this.trend[index] as number);
+    }
+    this.means[slot] = mean;
+    this.slopes[slot] = slope;
+    this.residualNorms[slot] = Math.sqrt(Math.max(0, centeredSquares - slope * slope));
+    // A bound, far above the rounding errors of c and r (about 1e-8 of the spread when r ≈ 0, and
+    // of 1e-16 of the level from the rounded mean), within which Δc and Δr are not trusted.
+    this.roundingSlacks[slot] = 1e-6 * Math.sqrt(centeredSquares) + 1e-12 * Math.abs(mean);
   }
 
   /** Distance per point (RMS) to the nearest of the last `candidates` non-overlapping subsequences. */
@@ -127,24 +163,31 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
       best = this.squaredDistance(queryStart, (query - this.bestOffset) % capacity, best);
       bestOffset = this.bestOffset;
     }
-    // Walk outwards from the query's mean; each side stops once its mean bound reaches `best`.
+    // Walk away from the query's mean, first downwards then upwards; each side stops once its
+    // mean bound reaches `best`. (Any order finds the same nearest distance; one side at a time
+    // keeps the loop's branches predictable.)
     const index = this.byMean;
+    const keys = index.keys;
+    const ids = index.ids;
     const queryMean = this.means[queryStart] as number;
-    let left = index.lowerBound(queryMean) - 1;
-    let right = left + 1;
     // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
     const boundScale = length * (1 - 1e-9);
-    for (;;) {
-      const leftGap = left >= 0 ? queryMean - index.keyAt(left) : Number.POSITIVE_INFINITY;
-      const rightGap =
-        right < index.count ? index.keyAt(right) - queryMean : Number.POSITIVE_INFINITY;
-      const takeLeft = leftGap <= rightGap;
-      const gap = takeLeft ? leftGap : rightGap;
+    const middle = index.lowerBound(queryMean);
+    for (let position = middle - 1; position >= 0; position -= 1) {
+      const gap = queryMean - (keys[position] as number);
       if (!(boundScale * gap * gap < best)) break;
-      const start = index.idAt(takeLeft ? left : right);
-      if (takeLeft) left -= 1;
-      else right += 1;
-      const distance = this.squaredDistance(queryStart, start, best);
+      const start = ids[position] as number;
+      const distance = this.boundedDistance(queryStart, start, best);
+      if (distance < best) {
+        best = distance;
+        bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
+      }
+    }
+    for (let position = middle; position < index.count; position += 1) {
+      const gap = (keys[position] as number) - queryMean;
+      if (!(boundScale * gap * gap < best)) break;
+      const start = ids[position] as number;
+      const distance = this.boundedDistance(queryStart, start, best);
       if (distance < best) {
         best = distance;
         bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -152,6 +195,30 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     }
     this.bestOffset = bestOffset;
     return Math.sqrt(best / length);
+  }
+
+  /**
+   * `squaredDistance`, or a lower bound ≥ `bound` without reading the points when the shape
+   * summaries of `describeShape` already show the distance reaches `bound` (the summaries'
+   * bound is shaved by their rounding slacks and a relative 1e-9, so it never exceeds the
+   * distance as computed).
+   */
+  private boundedDistance(queryStart: number, start: number, bound: number): number {
+    const gap = (this.means[start] as number) - (this.means[queryStart] as number);
+    const slack =
+      (this.roundingSlacks[queryStart] as number) + (this.roundingSlacks[start] as number);
+    const slopeGap = Math.max(
+      0,
+      Math.abs((this.slopes[start] as number) - (this.slopes[queryStart] as number)) - slack,
+    );
+    const residualGap = Math.max(
+      0,
+      Math.abs((this.residualNorms[start] as number) - (this.residualNorms[queryStart] as number)) -
+        slack,
+    );
+    const shapeBound =
+      this.length * (1 - 1e-9) * gap * gap + slopeGap * slopeGap + residualGap * residualGap;
+    return shapeBound >= bound ? shapeBound : this.squaredDistance(queryStart, start, bound);
   }
 
   /** Squared distance between the subsequences at two ring positions; stops once it reaches `bound`. */

@@ -3,7 +3,8 @@
  * results with the NAB rules beside the published detectors (threshold optimised, and fixed at
  * 0.5 in advance), then measures throughput and memory on a generated 10-million-row series.
  *
- * Run: `npx tsx bench/nab/run.ts` (NAB_DIR overrides `../shared/nab`; BENCH_ROWS the row count).
+ * Run: `npx tsx bench/nab/run.ts` (NAB_DIR overrides `../shared/nab`; BENCH_ROWS the row count;
+ * `--throughput-only` skips the NAB scoring and measures throughput and memory alone).
  */
 import { execFileSync } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -20,10 +21,15 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const nabDir = path.resolve(process.env.NAB_DIR ?? path.join(repoRoot, "../shared/nab"));
 const scorer = path.resolve(process.env.NAB_SCORE ?? path.join(nabDir, "../tools/nab-score.mjs"));
 const benchRows = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const throughputOnly = process.argv.includes("--throughput-only");
 
 async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(tmpdir(), "ops-nab-"));
   try {
+    if (throughputOnly) {
+      await measureThroughput(workDir);
+      return;
+    }
     const resultsDir = path.join(workDir, "results");
     const nabRun = await scoreNabCorpus(resultsDir);
     await copyPublishedDetectors(resultsDir);
