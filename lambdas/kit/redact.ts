@@ -54,13 +54,17 @@ export function redactingReplacer(key: string, value: unknown): unknown {
   return typeof value === "string" ? redactText(value) : value;
 }
 
-/** Whether a field name says it holds a secret; results repeat a few names thousands of times. */
+/**
+ * Whether a field name says it holds a secret. Results repeat a few names thousands of times, so
+ * verdicts are remembered — up to a bound, as a warm container may see arbitrary keys in params.
+ */
 const secretKeyVerdicts = new Map<string, boolean>();
+const REMEMBERED_KEYS = 1000;
 function isSecretKey(key: string): boolean {
   let verdict = secretKeyVerdicts.get(key);
   if (verdict === undefined) {
     verdict = SECRET_KEY.test(key);
-    secretKeyVerdicts.set(key, verdict);
+    if (secretKeyVerdicts.size < REMEMBERED_KEYS) secretKeyVerdicts.set(key, verdict);
   }
   return verdict;
 }
