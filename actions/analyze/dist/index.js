@@ -74088,14 +74088,29 @@ function redactText(text) {
  * // → { url: "postgres://app:[REDACTED]@db/app", password: "[REDACTED]" }
  */
 function redactValue(value) {
-    return redactInner(value, new WeakSet());
+    return redactInner(value, new Set());
 }
 /** A JSON.stringify replacer doing the same per field (for loggers). */
 function redactingReplacer(key, value) {
-    if (key !== "" && SECRET_KEY.test(key) && value !== null && typeof value !== "object") {
+    if (key !== "" && value !== null && typeof value !== "object" && isSecretKey(key)) {
         return REDACTED;
     }
     return typeof value === "string" ? redactText(value) : value;
+}
+/**
+ * Whether a field name says it holds a secret. Results repeat a few names thousands of times, so
+ * verdicts are remembered — up to a bound, as a warm container may see arbitrary keys in params.
+ */
+const secretKeyVerdicts = new Map();
+const REMEMBERED_KEYS = 1000;
+function isSecretKey(key) {
+    let verdict = secretKeyVerdicts.get(key);
+    if (verdict === undefined) {
+        verdict = SECRET_KEY.test(key);
+        if (secretKeyVerdicts.size < REMEMBERED_KEYS)
+            secretKeyVerdicts.set(key, verdict);
+    }
+    return verdict;
 }
 function redactInner(value, seen) {
     if (typeof value === "string")
@@ -74111,9 +74126,10 @@ function redactInner(value, seen) {
     if (Array.isArray(value))
         return value.map((item) => redactInner(item, seen));
     const out = {};
-    for (const [key, item] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+        const item = value[key];
         out[key] =
-            SECRET_KEY.test(key) && item !== null && typeof item !== "object"
+            item !== null && typeof item !== "object" && isSecretKey(key)
                 ? REDACTED
                 : redactInner(item, seen);
     }
@@ -75373,6 +75389,9 @@ class SeasonalBaselineDetector {
     firstTimestamp = Number.NaN;
     previousTimestamp = Number.NaN;
     meanLogInterval = Number.NaN;
+    /** The last positive interval and its logarithm: regular series repeat it, so one log serves all rows. */
+    lastInterval = Number.NaN;
+    lastLogInterval = Number.NaN;
     level = 0;
     levelSquaredError = 0;
     seen = 0;
@@ -75446,7 +75465,11 @@ class SeasonalBaselineDetector {
             this.firstTimestamp = timestamp;
         const interval = timestamp - this.previousTimestamp;
         if (interval > 0) {
-            const logInterval = Math.log(interval);
+            if (interval !== this.lastInterval) {
+                this.lastInterval = interval;
+                this.lastLogInterval = Math.log(interval);
+            }
+            const logInterval = this.lastLogInterval;
             this.meanLogInterval = Number.isNaN(this.meanLogInterval)
                 ? logInterval
                 : this.meanLogInterval + 0.01 * (logInterval - this.meanLogInterval);
@@ -75493,7 +75516,9 @@ function locateBucket(season, timestamp) {
  */
 class KeyOrderedIndex {
     capacity;
+    /** The keys in order, positions 0 to `count − 1` (read them, never write: a hot loop may scan them directly). */
     keys;
+    /** `ids[position]` belongs to `keys[position]` (read-only, like `keys`). */
     ids;
     size = 0;
     constructor(capacity) {
@@ -75569,31 +75594,33 @@ class KeyOrderedIndex {
     lowerBound(key) {
         return this.lowerBoundIn(key, 0, this.size);
     }
+    /**
+     * First position in [lo, hi) whose key is ≥ `key` (hi when none). Branch-free halving: the
+     * comparison picks the half through a conditional move, so a search of random keys does not
+     * pay for mispredicted branches.
+     */
     lowerBoundIn(key, lo, hi) {
         const keys = this.keys;
-        let low = lo;
-        let high = hi;
-        while (low < high) {
-            const mid = (low + high) >> 1;
-            if (keys[mid] < key)
-                low = mid + 1;
-            else
-                high = mid;
+        let base = lo;
+        let length = hi - lo;
+        while (length > 1) {
+            const half = length >> 1;
+            base = keys[base + half - 1] < key ? base + half : base;
+            length -= half;
         }
-        return low;
+        return length === 1 && keys[base] < key ? base + 1 : base;
     }
+    /** First position in [lo, hi) whose key is > `key` (hi when none), branch-free like `lowerBoundIn`. */
     upperBound(key, lo, hi) {
         const keys = this.keys;
-        let low = lo;
-        let high = hi;
-        while (low < high) {
-            const mid = (low + high) >> 1;
-            if (keys[mid] <= key)
-                low = mid + 1;
-            else
-                high = mid;
+        let base = lo;
+        let length = hi - lo;
+        while (length > 1) {
+            const half = length >> 1;
+            base = keys[base + half - 1] <= key ? base + half : base;
+            length -= half;
         }
-        return low;
+        return length === 1 && keys[base] <= key ? base + 1 : base;
     }
 }
 
@@ -75607,9 +75634,10 @@ class KeyOrderedIndex {
  * (a level, a rhythm or a spike where there was none) scores high. The family of ARTime,
  * KNN-CAD and matrix-profile discords. The search runs once per downsampled point and is exact
  * but pruned: it starts from the successor of the previous match, visits candidates in order
- * of how close their mean is to the query's (‖a − b‖² ≥ length · (mean a − mean b)², so it stops
- * once that bound passes the best distance) and abandons a candidate as soon as it is farther
- * than the best so far. Between searches the last score is held.
+ * of how far their mean is from the query's (‖a − b‖² ≥ length · (mean a − mean b)², so each
+ * side stops once that bound passes the best distance), skips a candidate whose mean, trend and
+ * residual spread already put it farther (see `describeShape`), and abandons a distance as soon
+ * as it passes the best so far. Between searches the last score is held.
  *
  * @example
  * const detector = new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 });
@@ -75626,6 +75654,12 @@ class SubsequenceNoveltyDetector {
     byMean;
     /** Mean of the subsequence starting at each ring slot (set once its last point arrives). */
     means;
+    /** Per ring slot, the shape summary of `describeShape` that prunes candidates before a distance. */
+    slopes;
+    residualNorms;
+    roundingSlacks;
+    /** The unit vector of a linear trend over one subsequence (orthogonal to a constant). */
+    trend;
     pointCount = 0;
     blockSum = 0;
     blockRows = 0;
@@ -75641,6 +75675,14 @@ class SubsequenceNoveltyDetector {
         this.points = new Float64Array(2 * this.capacity);
         this.byMean = new KeyOrderedIndex(options.history);
         this.means = new Float64Array(this.capacity);
+        this.slopes = new Float64Array(this.capacity);
+        this.residualNorms = new Float64Array(this.capacity);
+        this.roundingSlacks = new Float64Array(this.capacity);
+        const middle = (this.length - 1) / 2;
+        let trendNorm = 0;
+        for (let index = 0; index < this.length; index += 1)
+            trendNorm += (index - middle) ** 2;
+        this.trend = Float64Array.from({ length: this.length }, (_, index) => trendNorm > 0 ? (index - middle) / Math.sqrt(trendNorm) : 0);
     }
     update(_timestamp, value) {
         this.blockSum += value;
@@ -75678,7 +75720,7 @@ class SubsequenceNoveltyDetector {
         const capacity = this.capacity;
         const latest = this.pointCount - this.length;
         if (latest >= 0)
-            this.means[latest % capacity] = this.meanAt(latest % capacity);
+            this.describeShape(latest % capacity);
         if (newest < 0)
             return;
         const slot = newest % capacity;
@@ -75691,13 +75733,33 @@ class SubsequenceNoveltyDetector {
             this.byMean.replace(this.means[expiredSlot], expiredSlot, this.means[slot], slot);
         }
     }
-    /** Mean of the subsequence starting at ring slot `slot`. */
-    meanAt(slot) {
+    /**
+     * Summarises the subsequence starting at ring slot `slot` for the search: its mean μ, its
+     * trend coefficient c (the projection on the unit trend vector) and the norm r of what is left
+     * once the mean and the trend are removed. The three parts are orthogonal, so for two
+     * subsequences ‖a − b‖² = L·Δμ² + Δc² + ‖residual a − residual b‖² ≥ L·Δμ² + Δc² + Δr²:
+     * a lower bound on the distance that costs no loop over the points.
+     */
+    describeShape(slot) {
         const points = this.points;
+        const length = this.length;
         let sum = 0;
-        for (let index = slot; index < slot + this.length; index += 1)
+        for (let index = slot; index < slot + length; index += 1)
             sum += points[index];
-        return sum / this.length;
+        const mean = sum / length;
+        let centeredSquares = 0;
+        let slope = 0;
+        for (let index = 0; index < length; index += 1) {
+            const centered = points[slot + index] - mean;
+            centeredSquares += centered * centered;
+            slope += centered * this.trend[index];
+        }
+        this.means[slot] = mean;
+        this.slopes[slot] = slope;
+        this.residualNorms[slot] = Math.sqrt(Math.max(0, centeredSquares - slope * slope));
+        // A bound, far above the rounding errors of c and r (about 1e-8 of the spread when r ≈ 0, and
+        // of 1e-16 of the level from the rounded mean), within which Δc and Δr are not trusted.
+        this.roundingSlacks[slot] = 1e-6 * Math.sqrt(centeredSquares) + 1e-12 * Math.abs(mean);
     }
     /** Distance per point (RMS) to the nearest of the last `candidates` non-overlapping subsequences. */
     nearestNeighbourDistance(candidates) {
@@ -75712,26 +75774,33 @@ class SubsequenceNoveltyDetector {
             best = this.squaredDistance(queryStart, (query - this.bestOffset) % capacity, best);
             bestOffset = this.bestOffset;
         }
-        // Walk outwards from the query's mean; each side stops once its mean bound reaches `best`.
+        // Walk away from the query's mean, first downwards then upwards; each side stops once its
+        // mean bound reaches `best`. (Any order finds the same nearest distance; one side at a time
+        // keeps the loop's branches predictable.)
         const index = this.byMean;
+        const keys = index.keys;
+        const ids = index.ids;
         const queryMean = this.means[queryStart];
-        let left = index.lowerBound(queryMean) - 1;
-        let right = left + 1;
         // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
         const boundScale = length * (1 - 1e-9);
-        for (;;) {
-            const leftGap = left >= 0 ? queryMean - index.keyAt(left) : Number.POSITIVE_INFINITY;
-            const rightGap = right < index.count ? index.keyAt(right) - queryMean : Number.POSITIVE_INFINITY;
-            const takeLeft = leftGap <= rightGap;
-            const gap = takeLeft ? leftGap : rightGap;
+        const middle = index.lowerBound(queryMean);
+        for (let position = middle - 1; position >= 0; position -= 1) {
+            const gap = queryMean - keys[position];
             if (!(boundScale * gap * gap < best))
                 break;
-            const start = index.idAt(takeLeft ? left : right);
-            if (takeLeft)
-                left -= 1;
-            else
-                right += 1;
-            const distance = this.squaredDistance(queryStart, start, best);
+            const start = ids[position];
+            const distance = this.boundedDistance(queryStart, start, best);
+            if (distance < best) {
+                best = distance;
+                bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
+            }
+        }
+        for (let position = middle; position < index.count; position += 1) {
+            const gap = keys[position] - queryMean;
+            if (!(boundScale * gap * gap < best))
+                break;
+            const start = ids[position];
+            const distance = this.boundedDistance(queryStart, start, best);
             if (distance < best) {
                 best = distance;
                 bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -75739,6 +75808,21 @@ class SubsequenceNoveltyDetector {
         }
         this.bestOffset = bestOffset;
         return Math.sqrt(best / length);
+    }
+    /**
+     * `squaredDistance`, or a lower bound ≥ `bound` without reading the points when the shape
+     * summaries of `describeShape` already show the distance reaches `bound` (the summaries'
+     * bound is shaved by their rounding slacks and a relative 1e-9, so it never exceeds the
+     * distance as computed).
+     */
+    boundedDistance(queryStart, start, bound) {
+        const gap = this.means[start] - this.means[queryStart];
+        const slack = this.roundingSlacks[queryStart] + this.roundingSlacks[start];
+        const slopeGap = Math.max(0, Math.abs(this.slopes[start] - this.slopes[queryStart]) - slack);
+        const residualGap = Math.max(0, Math.abs(this.residualNorms[start] - this.residualNorms[queryStart]) -
+            slack);
+        const shapeBound = this.length * (1 - 1e-9) * gap * gap + slopeGap * slopeGap + residualGap * residualGap;
+        return shapeBound >= bound ? shapeBound : this.squaredDistance(queryStart, start, bound);
     }
     /** Squared distance between the subsequences at two ring positions; stops once it reaches `bound`. */
     squaredDistance(queryStart, start, bound) {
@@ -75999,6 +76083,9 @@ class csv_SeriesCsvParser {
     cellBytes = new Uint8Array(0);
     cellStart = 0;
     cellEnd = 0;
+    /** Whether the header is exactly `timestamp,value`, so rows may take `parsePlainRow`. */
+    plainLayout = false;
+    plainTimestamps = new PlainTimestampParser();
     constructor(onRow) {
         this.onRow = onRow;
     }
@@ -76028,14 +76115,24 @@ class csv_SeriesCsvParser {
             this.push(line);
             start = firstNewline + 1;
         }
-        let newline = bytes.indexOf(NEWLINE, start);
-        while (newline !== -1) {
+        while (start < bytes.length) {
+            if (this.plainLayout) {
+                const next = this.parsePlainRow(bytes, start);
+                if (next !== -1) {
+                    start = next;
+                    continue;
+                }
+            }
+            const newline = bytes.indexOf(NEWLINE, start);
+            if (newline === -1)
+                break;
             const end = newline > start && bytes[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
             this.parseLine(bytes, start, end);
             start = newline + 1;
-            newline = bytes.indexOf(NEWLINE, start);
         }
-        this.carry = start < bytes.length ? bytes.slice(start) : new Uint8Array(0);
+        // A copy: the caller may reuse the chunk's memory (and Buffer#slice would not copy).
+        this.carry =
+            start < bytes.length ? Uint8Array.prototype.slice.call(bytes, start) : new Uint8Array(0);
     }
     /** Parses a last line without a line break, and checks that a header was seen. */
     end() {
@@ -76048,6 +76145,65 @@ class csv_SeriesCsvParser {
         if (this.timestampColumn === -1) {
             throw new SeriesInputError("CSV_BAD_HEADER", "Line 1: the input is empty; expected a header 'timestamp,value'", { line: 1 });
         }
+    }
+    /**
+     * The fast path for the commonest row, `YYYY-MM-DD HH:MM:SS,<decimal>` and a line break, parsed
+     * in one pass without searching for the comma or the line end. Returns where the next line
+     * starts, or −1 (nothing consumed) when the row is anything else or incomplete in this chunk:
+     * `parseLine` then handles it (and reports errors). Accepts only rows `parseLine` would parse
+     * to the same numbers.
+     */
+    parsePlainRow(bytes, start) {
+        const length = bytes.length;
+        // 19 timestamp bytes, a comma, at least one digit and a line break.
+        if (start + 21 >= length || bytes[start + 19] !== COMMA)
+            return -1;
+        const timestamp = this.plainTimestamps.parse(bytes, start);
+        if (Number.isNaN(timestamp))
+            return -1;
+        let position = start + 20;
+        const negative = bytes[position] === 45;
+        if (negative || bytes[position] === 43)
+            position += 1;
+        let mantissa = 0;
+        let digitCount = 0;
+        let fractionDigits = -1;
+        let byte = 0;
+        for (; position < length; position += 1) {
+            byte = bytes[position];
+            if (byte >= 48 && byte <= 57) {
+                mantissa = mantissa * 10 + (byte - 48);
+                digitCount += 1;
+                if (fractionDigits >= 0)
+                    fractionDigits += 1;
+            }
+            else if (byte === 46 && fractionDigits < 0) {
+                fractionDigits = 0;
+            }
+            else {
+                break;
+            }
+        }
+        if (position >= length || digitCount === 0 || digitCount > 15)
+            return -1;
+        const lineEnd = position;
+        if (byte === CARRIAGE_RETURN) {
+            position += 1;
+            if (position >= length)
+                return -1;
+            byte = bytes[position];
+        }
+        if (byte !== NEWLINE)
+            return -1;
+        // As in parseNumberBytes: an exact integer over an exact power of ten, correctly rounded.
+        const magnitude = mantissa / POWERS_OF_TEN[Math.max(fractionDigits, 0)];
+        this.line += 1;
+        this.rowCount += 1;
+        this.cellBytes = bytes;
+        this.cellStart = start;
+        this.cellEnd = start + 19;
+        this.onRow(timestamp, negative ? -magnitude : magnitude, bytes, start, lineEnd);
+        return position + 1;
     }
     parseLine(bytes, start, end) {
         this.line += 1;
@@ -76109,6 +76265,7 @@ class csv_SeriesCsvParser {
         this.timestampColumn = timestampColumn;
         this.valueColumn = valueColumn;
         this.columnCount = names.length;
+        this.plainLayout = this.columnCount === 2 && timestampColumn === 0;
     }
     failTimestamp(timestampText) {
         this.fail(`timestamp '${timestampText}' is not a date-time such as 2014-02-14 14:27:00`);
@@ -76182,31 +76339,33 @@ const BUFFER_BYTES = (/* unused pure expression or super */ null && (1 << 20));
 const HEADER = Buffer.from("timestamp,value,anomaly_score\n");
 /**
  * Builds the `timestamp,value,anomaly_score` output in large byte buffers: each row is its input
- * line copied as bytes plus the score written as at most 6 decimals (no per-row strings), and
- * full buffers are written with back-pressure.
+ * line copied as bytes plus the score written as at most 6 decimals (no per-row strings). A full
+ * buffer is handed to `output` at once (never grown and copied); the caller waits for
+ * back-pressure between input chunks with `waitIfBusy`.
  *
  * @example
  * const writer = new ScoredCsvWriter(output);
  * writer.appendRow(bytes, lineStart, lineEnd, 0.25);
+ * await writer.waitIfBusy();
  * await writer.flush();
  */
 class scoredCsvWriter_ScoredCsvWriter {
     output;
     buffer = Buffer.allocUnsafe(BUFFER_BYTES);
     length = 0;
-    constructor(output) {
+    needsDrain = false;
+    spareBuffers = [];
+    reuseBuffers;
+    constructor(output, options = {}) {
         this.output = output;
+        this.reuseBuffers = options.reuseBuffers ?? false;
         HEADER.copy(this.buffer, 0);
         this.length = HEADER.length;
-    }
-    /** Whether the buffer is nearly full and should be flushed before more rows are appended. */
-    get shouldFlush() {
-        return this.length > BUFFER_BYTES - (1 << 16);
     }
     appendRow(bytes, lineStart, lineEnd, score) {
         const lineLength = lineEnd - lineStart;
         if (this.length + lineLength + 16 > this.buffer.length)
-            this.grow(lineLength + 16);
+            this.handOff(lineLength + 16);
         const buffer = this.buffer;
         let length = this.length;
         if (lineLength < 64) {
@@ -76220,23 +76379,38 @@ class scoredCsvWriter_ScoredCsvWriter {
             length += lineLength;
         }
         buffer[length] = 44;
-        this.length = writeScore(buffer, length + 1, score);
-        this.buffer[this.length] = 10;
-        this.length += 1;
+        length = writeScore(buffer, length + 1, score);
+        buffer[length] = 10;
+        this.length = length + 1;
     }
-    async flush() {
-        if (this.length === 0)
+    /** Waits for `output` to drain when it asked to (call between input chunks). */
+    async waitIfBusy() {
+        if (!this.needsDrain)
             return;
-        const full = this.buffer.subarray(0, this.length);
-        this.buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-        this.length = 0;
-        if (!this.output.write(full))
-            await once(this.output, "drain");
+        this.needsDrain = false;
+        await once(this.output, "drain");
     }
-    grow(extra) {
-        const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
-        this.buffer.copy(bigger, 0, 0, this.length);
-        this.buffer = bigger;
+    /** Writes what is buffered and waits for back-pressure; call once after the last row. */
+    async flush() {
+        if (this.length > 0)
+            this.handOff(0);
+        await this.waitIfBusy();
+    }
+    /** Writes the filled part of the buffer and continues in a spare (or new) one of at least `minimum` bytes. */
+    handOff(minimum) {
+        const full = this.buffer;
+        const filled = full.subarray(0, this.length);
+        const written = this.reuseBuffers
+            ? this.output.write(filled, () => this.spareBuffers.push(full))
+            : this.output.write(filled);
+        if (!written)
+            this.needsDrain = true;
+        const spare = this.spareBuffers.pop();
+        this.buffer =
+            spare !== undefined && spare.length >= minimum
+                ? spare
+                : Buffer.allocUnsafe(Math.max(BUFFER_BYTES, minimum));
+        this.length = 0;
     }
 }
 /** Writes a score in [0, 1] rounded to 6 decimals ("0", "1", "0.25", "0.000113"); returns the new end. */
@@ -76250,17 +76424,18 @@ function writeScore(buffer, start, score) {
         buffer[start] = 49;
         return start + 1;
     }
-    let digits = micros;
+    // 0 < micros < 10⁶: small-integer arithmetic from here on.
+    let digits = micros | 0;
     let last = 6;
     while (digits % 10 === 0) {
-        digits /= 10;
+        digits = (digits / 10) | 0;
         last -= 1;
     }
     buffer[start] = 48;
     buffer[start + 1] = 46;
     for (let place = last; place >= 1; place -= 1) {
         buffer[start + 1 + place] = 48 + (digits % 10);
-        digits = Math.floor(digits / 10);
+        digits = (digits / 10) | 0;
     }
     return start + 2 + last;
 }
@@ -76286,7 +76461,7 @@ async function scoreSeries_scoreSeries(input, output, options = {}) {
     const maxFlaggedKept = options.maxFlaggedKept ?? 10_000;
     const flagged = [];
     let flaggedCount = 0;
-    const writer = new ScoredCsvWriter(output);
+    const writer = new ScoredCsvWriter(output, { reuseBuffers: options.reuseOutputBuffers ?? false });
     const parser = new SeriesCsvParser((timestamp, value, bytes, lineStart, lineEnd) => {
         const score = detector.update(timestamp, value);
         writer.appendRow(bytes, lineStart, lineEnd, score);
@@ -76299,8 +76474,7 @@ async function scoreSeries_scoreSeries(input, output, options = {}) {
     });
     for await (const chunk of input) {
         parser.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
-        if (writer.shouldFlush)
-            await writer.flush();
+        await writer.waitIfBusy();
     }
     parser.end();
     await writer.flush();
@@ -76308,6 +76482,7 @@ async function scoreSeries_scoreSeries(input, output, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./analytics/analyzeSeriesFile.ts
+
 
 
 
@@ -76321,18 +76496,38 @@ async function scoreSeries_scoreSeries(input, output, options = {}) {
  */
 async function analyzeSeriesFile(options) {
     const detector = options.detector ?? "ensemble";
-    const input = createReadStream(options.input, { highWaterMark: 1 << 20 });
+    const input = await open(options.input, "r");
     const output = createWriteStream(options.output);
     try {
-        const summary = await scoreSeries(input, output, { detector });
+        const summary = await scoreSeries(readChunks(input), output, {
+            detector,
+            reuseOutputBuffers: true,
+        });
         output.end();
         await finished(output);
         return { ...summary, input: options.input, output: options.output, detector };
     }
     catch (error) {
-        input.destroy();
         output.destroy();
         throw error;
+    }
+    finally {
+        await input.close();
+    }
+}
+const CHUNK_BYTES = (/* unused pure expression or super */ null && (1 << 20));
+/**
+ * The file's bytes in 1 MiB chunks, all read into one buffer: a chunk is only valid until the
+ * next is requested (the CSV parser copies the unfinished line it keeps), so reading allocates
+ * nothing per chunk.
+ */
+async function* readChunks(file) {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0)
+            return;
+        yield buffer.subarray(0, bytesRead);
     }
 }
 

@@ -71291,14 +71291,29 @@ function redactText(text) {
  * // → { url: "postgres://app:[REDACTED]@db/app", password: "[REDACTED]" }
  */
 function redactValue(value) {
-    return redactInner(value, new WeakSet());
+    return redactInner(value, new Set());
 }
 /** A JSON.stringify replacer doing the same per field (for loggers). */
 function redactingReplacer(key, value) {
-    if (key !== "" && SECRET_KEY.test(key) && value !== null && typeof value !== "object") {
+    if (key !== "" && value !== null && typeof value !== "object" && isSecretKey(key)) {
         return REDACTED;
     }
     return typeof value === "string" ? redactText(value) : value;
+}
+/**
+ * Whether a field name says it holds a secret. Results repeat a few names thousands of times, so
+ * verdicts are remembered — up to a bound, as a warm container may see arbitrary keys in params.
+ */
+const secretKeyVerdicts = new Map();
+const REMEMBERED_KEYS = 1000;
+function isSecretKey(key) {
+    let verdict = secretKeyVerdicts.get(key);
+    if (verdict === undefined) {
+        verdict = SECRET_KEY.test(key);
+        if (secretKeyVerdicts.size < REMEMBERED_KEYS)
+            secretKeyVerdicts.set(key, verdict);
+    }
+    return verdict;
 }
 function redactInner(value, seen) {
     if (typeof value === "string")
@@ -71314,9 +71329,10 @@ function redactInner(value, seen) {
     if (Array.isArray(value))
         return value.map((item) => redactInner(item, seen));
     const out = {};
-    for (const [key, item] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+        const item = value[key];
         out[key] =
-            SECRET_KEY.test(key) && item !== null && typeof item !== "object"
+            item !== null && typeof item !== "object" && isSecretKey(key)
                 ? REDACTED
                 : redactInner(item, seen);
     }
