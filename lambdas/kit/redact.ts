@@ -36,7 +36,9 @@ export function redactText(text: string): string {
 }
 
 /**
- * Deep copy of a value with secrets removed: secret-named fields blanked, strings redacted.
+ * The value with secrets removed: secret-named fields blanked, strings redacted. Objects and arrays
+ * are copied where something inside changed and shared where nothing did (a status of 500
+ * migrations has nothing to redact, and copying it cost more than checking it).
  *
  * @example
  * redactValue({ url: "postgres://app:hunter2@db/app", password: "x" });
@@ -77,14 +79,29 @@ function redactInner(value: unknown, seen: Set<object>): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (seen.has(value)) return "[Circular]";
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactInner(item, seen));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    out[key] =
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const redacted = redactInner(item, seen);
+      if (copy === undefined && redacted !== item) copy = value.slice(0, index);
+      copy?.push(redacted);
+    });
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let copy: Record<string, unknown> | undefined;
+  keys.forEach((key, index) => {
+    const item = record[key];
+    const redacted =
       item !== null && typeof item !== "object" && isSecretKey(key)
         ? REDACTED
         : redactInner(item, seen);
-  }
-  return out;
+    if (copy === undefined && redacted !== item) {
+      copy = {};
+      for (const earlier of keys.slice(0, index)) copy[earlier] = record[earlier];
+    }
+    if (copy !== undefined) copy[key] = redacted;
+  });
+  return copy ?? value;
 }

@@ -38,4 +38,32 @@ describe("redaction", () => {
       list: [{ token: "[REDACTED]" }],
     });
   });
+
+  it("copies only what it changes: the input stays intact, clean parts are shared", () => {
+    const clean = { version: "20240101000000", name: "create_users", durationMs: 3 };
+    const input = {
+      applied: [clean],
+      target: { url: "postgres://app:hunter2@db/app", port: 5432 },
+      items: ["ok", "password=hunter2"],
+    };
+    const output = redactValue(input);
+    expect(output).toEqual({
+      applied: [clean],
+      target: { url: "postgres://app:[REDACTED]@db/app", port: 5432 },
+      items: ["ok", "password=[REDACTED]"],
+    });
+    expect(input.target.url).toBe("postgres://app:hunter2@db/app");
+    expect(input.items[1]).toBe("password=hunter2");
+    expect(output.applied).toBe(input.applied);
+    expect(redactValue(clean)).toBe(clean);
+  });
+
+  it("still turns errors into plain records and cuts cycles", () => {
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop.self = loop;
+    expect(redactValue({ error: new Error("password=hunter2"), loop })).toEqual({
+      error: { name: "Error", message: "password=[REDACTED]" },
+      loop: { name: "loop", self: "[Circular]" },
+    });
+  });
 });
