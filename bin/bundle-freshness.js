@@ -1,8 +1,8 @@
 // Whether the CLI's prebuilt bundle may run: used by bin/ops.js before anything else loads.
-import { readFileSync, statSync } from "node:fs";
+const { readFileSync, statSync } = require("node:fs");
 
 /**
- * Whether `root`/build/cli/ops.mjs is newer than every file it was built from, as listed in
+ * Whether `root`/build/cli/ops.cjs is newer than every file it was built from, as listed in
  * build/cli/inputs.json (the project's sources and npm's lockfile). A missing list or a deleted
  * input means stale.
  *
@@ -11,12 +11,14 @@ import { readFileSync, statSync } from "node:fs";
  * @param {string} root the package root, with a trailing slash
  * @returns {boolean}
  */
-export function bundleIsFresh(root) {
+function bundleIsFresh(root) {
   try {
-    const built = statSync(`${root}build/cli/ops.mjs`).mtimeMs;
+    const built = statSync(`${root}build/cli/ops.cjs`).mtimeMs;
     const inputs = JSON.parse(readFileSync(`${root}build/cli/inputs.json`, "utf8"));
     return inputs.every((file) => statSync(`${root}${file}`).mtimeMs <= built);
   } catch {
     return false;
   }
 }
+
+module.exports = { bundleIsFresh };

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// The `ops` command. Runs the prebuilt bundle (build/cli/ops.mjs, made by `npm ci`) while it is
+// The `ops` command. Runs the prebuilt bundle (build/cli/ops.cjs, made by `npm ci`) while it is
 // up to date, else the TypeScript sources through tsx — so it works right after `npm ci` and
-// never runs stale code after an edit.
-import { fileURLToPath } from "node:url";
-import { bundleIsFresh } from "./bundle-freshness.js";
+// never runs stale code after an edit. (CommonJS: bin/package.json says so.)
+const { statSync } = require("node:fs");
+const path = require("node:path");
+const { bundleIsFresh } = require("./bundle-freshness.js");
+const { loadWithCodeCache } = require("./code-cache.js");
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bundle = `${root}build/cli/ops.mjs`;
+const root = `${path.resolve(__dirname, "..")}${path.sep}`;
+const argv = process.argv.slice(2);
 
 // Node.js 21+ defines `navigator`; on Node.js 20 `pg` probes for Cloudflare Workers through the
 // `Response` global instead, which loads the whole fetch implementation (~20–40 ms per command).
@@ -15,14 +17,28 @@ if (!("navigator" in globalThis)) {
   globalThis.navigator = { userAgent: `Node.js/${process.versions.node.split(".")[0]}` };
 }
 
-let main;
-if (!process.env.OPS_NO_BUNDLE && bundleIsFresh(root)) {
-  ({ main } = await import(bundle));
-} else {
+/** One code cache per command ("migrate-status", "health", …): each holds what its runs compile. */
+function cacheNameFor(args) {
+  const words = args.filter((arg) => /^[a-z][a-z-]*$/.test(arg)).slice(0, 2);
+  return words.length > 0 ? words.join("-") : "help";
+}
+
+async function run() {
+  if (!process.env.OPS_NO_BUNDLE && bundleIsFresh(root)) {
+    const bundle = `${root}build/cli/ops.cjs`;
+    // V8 checks a cache against the source's length only: the bundle's build time is in the name.
+    const built = Math.trunc(statSync(bundle).mtimeMs);
+    const cacheFile = `${bundle}.${cacheNameFor(argv)}.${built}.v8cache`;
+    const { exports, save } = loadWithCodeCache(bundle, cacheFile);
+    const code = await exports.main(argv);
+    save();
+    return code;
+  }
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import("../cli/main.ts"));
+  const { main } = await import("../cli/main.ts");
+  return main(argv);
 }
-const code = await main(process.argv.slice(2));
+
 // Exit explicitly with the command's code: a stray handle (a socket, a timer) must not keep the CLI alive.
-process.exit(code);
+run().then((code) => process.exit(code));

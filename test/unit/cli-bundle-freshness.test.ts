@@ -12,14 +12,14 @@ async function builtPackage(): Promise<string> {
   await mkdir(`${root}lambdas/kit`, { recursive: true });
   await writeFile(`${root}cli/main.ts`, "export {};\n");
   await writeFile(`${root}lambdas/kit/redact.ts`, "export {};\n");
-  await writeFile(`${root}build/cli/ops.mjs`, "export {};\n");
+  await writeFile(`${root}build/cli/ops.cjs`, "export {};\n");
   await writeFile(
     `${root}build/cli/inputs.json`,
     JSON.stringify(["cli/main.ts", "lambdas/kit/redact.ts"]),
   );
   for (const file of ["cli/main.ts", "lambdas/kit/redact.ts"])
     await utimes(`${root}${file}`, 1000, 1000);
-  await utimes(`${root}build/cli/ops.mjs`, 2000, 2000);
+  await utimes(`${root}build/cli/ops.cjs`, 2000, 2000);
   return root;
 }
 
@@ -48,7 +48,7 @@ describe("the CLI bundle's freshness", () => {
     expect(bundleIsFresh(garbled)).toBe(false);
 
     const unbuilt = await builtPackage();
-    await rm(`${unbuilt}build/cli/ops.mjs`);
+    await rm(`${unbuilt}build/cli/ops.cjs`);
     expect(bundleIsFresh(unbuilt)).toBe(false);
   });
 
