@@ -74081,7 +74081,9 @@ function redactText(text) {
     return out;
 }
 /**
- * Deep copy of a value with secrets removed: secret-named fields blanked, strings redacted.
+ * The value with secrets removed: secret-named fields blanked, strings redacted. Objects and arrays
+ * are copied where something inside changed and shared where nothing did (a status of 500
+ * migrations has nothing to redact, and copying it cost more than checking it).
  *
  * @example
  * redactValue({ url: "postgres://app:hunter2@db/app", password: "x" });
@@ -74123,17 +74125,33 @@ function redactInner(value, seen) {
     if (seen.has(value))
         return "[Circular]";
     seen.add(value);
-    if (Array.isArray(value))
-        return value.map((item) => redactInner(item, seen));
-    const out = {};
-    for (const key of Object.keys(value)) {
-        const item = value[key];
-        out[key] =
-            item !== null && typeof item !== "object" && isSecretKey(key)
-                ? REDACTED
-                : redactInner(item, seen);
+    if (Array.isArray(value)) {
+        let copy;
+        value.forEach((item, index) => {
+            const redacted = redactInner(item, seen);
+            if (copy === undefined && redacted !== item)
+                copy = value.slice(0, index);
+            copy?.push(redacted);
+        });
+        return copy ?? value;
     }
-    return out;
+    const record = value;
+    const keys = Object.keys(record);
+    let copy;
+    keys.forEach((key, index) => {
+        const item = record[key];
+        const redacted = item !== null && typeof item !== "object" && isSecretKey(key)
+            ? REDACTED
+            : redactInner(item, seen);
+        if (copy === undefined && redacted !== item) {
+            copy = {};
+            for (const earlier of keys.slice(0, index))
+                copy[earlier] = record[earlier];
+        }
+        if (copy !== undefined)
+            copy[key] = redacted;
+    });
+    return copy ?? value;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
