@@ -3,3 +3,5 @@ export function loadWithCodeCache(
   file: string,
   cacheFile: string,
 ): { exports: Record<string, unknown>; cached: boolean; save: () => void };
+/** Which code cache a command line uses ("migrate-status", "health", …, "other"). */
+export function cacheNameFor(args: string[]): string;

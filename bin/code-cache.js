@@ -48,4 +48,25 @@ function loadWithCodeCache(file, cacheFile) {
   return { exports: module.exports, cached, save };
 }
 
-module.exports = { loadWithCodeCache };
+/** Commands of cli/main.ts, and `ops migrate`'s subcommands: one code cache each. */
+const COMMANDS = new Set(["migrate", "health", "invoke", "local", "analyze"]);
+const MIGRATE_SUBCOMMANDS = new Set(["status", "plan", "up", "down", "validate", "repair"]);
+
+/**
+ * Which code cache a command line uses: "migrate-status", "health", … and "other" for anything
+ * else, so mistyped commands cannot pile up cache files.
+ *
+ * @example
+ * cacheNameFor(["migrate", "status", "--json"]); // "migrate-status"
+ * @param {string[]} args the command line after `ops`
+ * @returns {string}
+ */
+function cacheNameFor(args) {
+  const [command, subcommand] = args;
+  if (!COMMANDS.has(command)) return "other";
+  return command === "migrate" && MIGRATE_SUBCOMMANDS.has(subcommand)
+    ? `${command}-${subcommand}`
+    : command;
+}
+
+module.exports = { cacheNameFor, loadWithCodeCache };

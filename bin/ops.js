@@ -5,7 +5,7 @@
 const { statSync } = require("node:fs");
 const path = require("node:path");
 const { bundleIsFresh } = require("./bundle-freshness.js");
-const { loadWithCodeCache } = require("./code-cache.js");
+const { cacheNameFor, loadWithCodeCache } = require("./code-cache.js");
 
 const root = `${path.resolve(__dirname, "..")}${path.sep}`;
 const argv = process.argv.slice(2);
@@ -15,12 +15,6 @@ const argv = process.argv.slice(2);
 // Give Node 20 the same `navigator.userAgent` later versions have.
 if (!("navigator" in globalThis)) {
   globalThis.navigator = { userAgent: `Node.js/${process.versions.node.split(".")[0]}` };
-}
-
-/** One code cache per command ("migrate-status", "health", …): each holds what its runs compile. */
-function cacheNameFor(args) {
-  const words = args.filter((arg) => /^[a-z][a-z-]*$/.test(arg)).slice(0, 2);
-  return words.length > 0 ? words.join("-") : "help";
 }
 
 async function run() {

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadWithCodeCache } from "../../bin/code-cache.js";
+import { cacheNameFor, loadWithCodeCache } from "../../bin/code-cache.js";
 
 async function scriptFile(body: string): Promise<{ file: string; cacheFile: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), "ops-code-cache-"));
@@ -51,5 +51,13 @@ describe("the CLI bundle's code cache", () => {
     const loaded = loadWithCodeCache(file, path.join(path.dirname(file), "missing", "x.v8cache"));
     expect(() => loaded.save()).not.toThrow();
     expect((loaded.exports.main as (n: string) => string)("z")).toBe("hello z from bundle.cjs");
+  });
+
+  it("keeps one cache per command and migrate subcommand, and one for everything else", () => {
+    expect(cacheNameFor(["migrate", "status", "--json"])).toBe("migrate-status");
+    expect(cacheNameFor(["migrate", "--dir", "x", "up"])).toBe("migrate");
+    expect(cacheNameFor(["health"])).toBe("health");
+    expect(cacheNameFor(["frobnicate", "now"])).toBe("other");
+    expect(cacheNameFor([])).toBe("other");
   });
 });
