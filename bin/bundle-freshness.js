@@ -7,7 +7,7 @@ const { readFileSync, statSync } = require("node:fs");
  * input means stale.
  *
  * @example
- * bundleIsFresh("/work/ops-lambdas/"); // false right after an edit of cli/main.ts
+ * bundleIsFresh("/home/me/ops-lambdas/"); // false right after an edit of cli/main.ts
  * @param {string} root the package root, with a trailing slash
  * @returns {boolean}
  */
