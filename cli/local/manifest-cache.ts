@@ -47,9 +47,25 @@ export async function buildManifestCached(
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<MigrationManifest> {
+  return buildFromCache(dir, lookUp(dir, env));
+}
+
+/** The directory's snapshot and its cache file as read: stat'ed and read once per command. */
+interface Lookup {
+  readonly file: string;
+  readonly snapshot: string | undefined;
+  readonly cached: { header: CacheHeader; text: Buffer } | undefined;
+}
+
+function lookUp(dir: string, env: NodeJS.ProcessEnv): Lookup {
   const file = cacheFileFor(dir, env);
-  const snapshot = snapshotOf(dir);
-  const cached = readCache(file);
+  return { file, snapshot: snapshotOf(dir), cached: readCache(file) };
+}
+
+async function buildFromCache(
+  dir: string,
+  { file, snapshot, cached }: Lookup,
+): Promise<MigrationManifest> {
   const body = cached ? readBody(cached.text, cached.header.index) : undefined;
   if (body && snapshot !== undefined && cached?.header.snapshot === snapshot) return body.manifest;
   const cache = compiledMigrationCache(body ? entriesOf(body) : {});
@@ -75,11 +91,11 @@ export async function readMigrationIndexCached(
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<MigrationIndex> {
-  const snapshot = snapshotOf(dir);
-  const cached = readCache(cacheFileFor(dir, env));
+  const lookup = lookUp(dir, env);
+  const { snapshot, cached } = lookup;
   if (cached && snapshot !== undefined && cached.header.snapshot === snapshot)
     return cached.header.index;
-  return buildManifestCached(dir, env);
+  return buildFromCache(dir, lookup);
 }
 
 function indexOf(manifest: MigrationManifest): MigrationIndex {
