@@ -13,6 +13,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   analyze: async () => (await import("./commands/analyze.ts")).analyzeCommand,
 };
 
+/** The top-level command names (bin/code-cache.js keeps one code cache per command). */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 /**
  * Entry point of the `ops` command; returns the exit code (0 ok, 1 failed, 2 bad usage).
  *

@@ -20,6 +20,9 @@ const OPERATIONS: Record<string, string> = {
   repair: "repair",
 };
 
+/** `ops migrate`'s subcommands. */
+export const MIGRATE_SUBCOMMANDS = Object.keys(OPERATIONS);
+
 /**
  * `ops migrate status|plan|up|down|validate|repair`: the migration Lambda's operations, run
  * in-process on the migrations of `--dir` (default: the ones the Lambda bundles).

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheNameFor, loadWithCodeCache } from "../../bin/code-cache.js";
+import { MIGRATE_SUBCOMMANDS } from "../../cli/commands/migrate.ts";
+import { COMMAND_NAMES } from "../../cli/main.ts";
 
 async function scriptFile(body: string): Promise<{ file: string; cacheFile: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), "ops-code-cache-"));
@@ -59,5 +61,11 @@ describe("the CLI bundle's code cache", () => {
     expect(cacheNameFor(["health"])).toBe("health");
     expect(cacheNameFor(["frobnicate", "now"])).toBe("other");
     expect(cacheNameFor([])).toBe("other");
+  });
+
+  it("knows every command and migrate subcommand the CLI has", () => {
+    for (const command of COMMAND_NAMES) expect(cacheNameFor([command])).toBe(command);
+    for (const sub of MIGRATE_SUBCOMMANDS)
+      expect(cacheNameFor(["migrate", sub])).toBe(`migrate-${sub}`);
   });
 });
