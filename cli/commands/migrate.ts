@@ -63,18 +63,22 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   if (values["accept-edited-checksums"]) params.acceptEditedChecksums = true;
 
   // Parse the directory before touching any database: a malformed migration set applies nothing.
-  // `status` reads only the index (no SQL) while the cached one is current.
+  // `status` reads only the index (no SQL) while the cached one is current. It applies nothing
+  // either way, so given a database URL it reads the index while its connection is being set up;
+  // the local stack is started only for a readable directory.
+  const readWhileConnecting =
+    operation === "status" && Boolean(values["database-url"] ?? io.env.DATABASE_URL);
   let manifest: MigrationManifest | undefined;
   let index: MigrationIndex | undefined;
   let invalid: unknown;
   try {
-    if (operation === "status") index = await readMigrationIndexCached(dir, io.env);
-    else index = manifest = await buildManifestCached(dir, io.env);
+    if (operation !== "status") index = manifest = await buildManifestCached(dir, io.env);
+    else if (!readWhileConnecting) index = await readMigrationIndexCached(dir, io.env);
   } catch (error) {
     invalid = error;
   }
   let db: CliDatabase | undefined;
-  if (index) {
+  if (index || readWhileConnecting) {
     db = await openCliDatabase({
       databaseUrl: values["database-url"],
       env: io.env,
@@ -88,10 +92,12 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
         if (!manifest) throw invalid;
         return manifest;
       },
-      index: async () => {
-        if (!index) throw invalid;
-        return index;
-      },
+      index: readWhileConnecting
+        ? () => readMigrationIndexCached(dir, io.env)
+        : async () => {
+            if (!index) throw invalid;
+            return index;
+          },
       connection: async () => configFromUrl(url as string, { applicationName: "ops-cli/migrate" }),
     });
     return await runOperationCommand(

@@ -47,7 +47,7 @@ export async function buildManifestCached(
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<MigrationManifest> {
-  return buildFromCache(dir, lookUp(dir, env));
+  return buildFromCache(dir, await lookUp(dir, env));
 }
 
 /** The directory's snapshot and its cache file as read: stat'ed and read once per command. */
@@ -57,9 +57,9 @@ interface Lookup {
   readonly cached: { header: CacheHeader; text: Buffer } | undefined;
 }
 
-function lookUp(dir: string, env: NodeJS.ProcessEnv): Lookup {
+async function lookUp(dir: string, env: NodeJS.ProcessEnv): Promise<Lookup> {
   const file = cacheFileFor(dir, env);
-  return { file, snapshot: snapshotOf(dir), cached: readCache(file) };
+  return { file, snapshot: await snapshotOf(dir), cached: readCache(file) };
 }
 
 async function buildFromCache(
@@ -91,11 +91,13 @@ export async function readMigrationIndexCached(
   dir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<MigrationIndex> {
-  const lookup = lookUp(dir, env);
-  const { snapshot, cached } = lookup;
+  const file = cacheFileFor(dir, env);
+  // Yields while it stats: `status` reads the files while its connection is being set up.
+  const snapshot = await snapshotOf(dir, { yieldEvery: 64 });
+  const cached = readCache(file);
   if (cached && snapshot !== undefined && cached.header.snapshot === snapshot)
     return cached.header.index;
-  return buildFromCache(dir, lookup);
+  return buildFromCache(dir, { file, snapshot, cached });
 }
 
 function indexOf(manifest: MigrationManifest): MigrationIndex {
@@ -142,19 +144,26 @@ function cacheFileFor(dir: string, env: NodeJS.ProcessEnv): string {
   return path.join(opsHome(env), "cache", `manifest-${digest}.json`);
 }
 
-/** Name, size and mtime of each .sql file, or undefined when the folder cannot be listed. */
-function snapshotOf(dir: string): string | undefined {
+/**
+ * Name, size and mtime of each .sql file, or undefined when the folder cannot be listed. With
+ * `yieldEvery` (files), lets the event loop run between batches of stats (sync stats are several times
+ * cheaper than async ones, but a connection being set up meanwhile needs its replies sent).
+ */
+async function snapshotOf(dir: string, { yieldEvery = 0 } = {}): Promise<string | undefined> {
   // Joined by hand: path.join normalises character by character, 500 times per `status`.
   const prefix = `${path.resolve(dir)}${path.sep}`;
   try {
-    return readdirSync(dir)
+    const names = readdirSync(dir)
       .filter((name) => name.toLowerCase().endsWith(".sql"))
-      .sort()
-      .map((name) => {
-        const stat = statSync(`${prefix}${name}`);
-        return `${name}:${stat.size}:${stat.mtimeMs}`;
-      })
-      .join("|");
+      .sort();
+    const parts: string[] = [];
+    for (const name of names) {
+      if (yieldEvery > 0 && parts.length > 0 && parts.length % yieldEvery === 0)
+        await new Promise(setImmediate);
+      const stat = statSync(`${prefix}${name}`);
+      parts.push(`${name}:${stat.size}:${stat.mtimeMs}`);
+    }
+    return parts.join("|");
   } catch {
     return undefined;
   }

@@ -50,8 +50,8 @@ export function createMigrationFunction(deps: MigrationFunctionDeps): OpsFunctio
     operations: {
       status: async (event, ctx) => {
         rejectUnknownParams(event.params, []);
-        const index = deps.index ?? deps.manifest;
-        return getMigrationStatus(await index(), await options(event), ctx);
+        // Loaded while the connection is set up (the CLI reads the migration files then).
+        return getMigrationStatus(deps.index ?? deps.manifest, await options(event), ctx);
       },
       plan: async (event, ctx) => {
         rejectUnknownParams(event.params, ["to", "allowOutOfOrder"]);

@@ -77,19 +77,32 @@ export async function withMigrationSession(
 }
 
 /**
- * Runs a read-only operation (status, plan, validate) on its own connection.
+ * Runs a read-only operation (status, plan, validate) on its own connection. `load` (reading the
+ * migration files, say) runs while the connection is set up — the server forks and authenticates
+ * a backend meanwhile — and its result is handed to `work`. When `load` fails, its error is the
+ * one thrown (bad input before an unreachable database) and the connection is closed.
  *
  * @example
- * return withReadSession(options, (session) => describeStatus(session, manifest));
+ * return withReadSession(options, (session, index) => describeStatus(session, index), loadIndex);
  */
-export async function withReadSession(
+export async function withReadSession<Loaded = undefined>(
   options: EngineOptions,
-  work: (session: ReadSession) => Promise<OperationResult>,
+  work: (session: ReadSession, loaded: Loaded) => Promise<OperationResult>,
+  load?: () => Promise<Loaded>,
 ): Promise<OperationResult> {
   const settings = resolveSettings(options);
-  const client = await openConnection(settings);
+  const [connected, loaded] = await Promise.allSettled([
+    openConnection(settings),
+    load ? load() : (undefined as Loaded),
+  ]);
+  if (loaded.status === "rejected") {
+    if (connected.status === "fulfilled") await closeConnection(connected.value);
+    throw loaded.reason;
+  }
+  if (connected.status === "rejected") throw connected.reason;
+  const client = connected.value;
   try {
-    return await work({ client, settings, tables: engineTables(settings.schema) });
+    return await work({ client, settings, tables: engineTables(settings.schema) }, loaded.value);
   } catch (error) {
     throw asOpsError(error);
   } finally {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -115,6 +115,36 @@ describe("the index `status` reads", () => {
       m.migrations.find((x) => x.version === "20240102100000")?.checksum;
     expect(checksum(edited)).not.toBe(checksum(index));
     expect(checksum(await readMigrationIndexCached(dir, env))).toBe(checksum(edited));
+  });
+
+  it("sees an edit past the first batch of stats in a directory of 150 files", async () => {
+    // The index read yields to the event loop every 64 files (status connects meanwhile).
+    const root = await mkdtemp(path.join(tmpdir(), "ops-cache-many-"));
+    const dir = path.join(root, "migrations");
+    const env = { OPS_HOME: path.join(root, "home") };
+    await mkdir(dir);
+    for (let i = 1; i <= 150; i++) {
+      const version = String(20240101000000 + i);
+      await writeFile(
+        path.join(dir, `${version}_t${i}.sql`),
+        `-- migrate:up\nCREATE TABLE t${i} (id int);\n-- migrate:down\nDROP TABLE t${i};\n`,
+      );
+    }
+    const first = await readMigrationIndexCached(dir, env);
+    expect(first.migrations).toHaveLength(150);
+    const checksums = (m: typeof first) => m.migrations.map((x) => x.checksum);
+    const second = await readMigrationIndexCached(dir, env);
+    expect(second).not.toHaveProperty("formatVersion"); // the cache header: a hit
+    expect(checksums(second)).toEqual(checksums(first));
+
+    await edit(path.join(dir, "20240101000140_t140.sql"), "(id int)", "(id bigint)");
+    const edited = await readMigrationIndexCached(dir, env);
+    const checksum = (m: typeof first) =>
+      m.migrations.find((x) => x.version === "20240101000140")?.checksum;
+    expect(checksum(edited)).not.toBe(checksum(first));
+    expect(
+      edited.migrations.filter((m, i) => m.checksum !== first.migrations[i]?.checksum),
+    ).toHaveLength(1);
   });
 
   it("rejects a malformed directory even with a cache from before", async () => {
