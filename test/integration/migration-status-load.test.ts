@@ -97,3 +97,28 @@ describe("status with the index loaded alongside the connection", () => {
     expect(open).toBe(0);
   });
 });
+
+describe("status's appliedAt", () => {
+  it("is the recorded instant in UTC, truncated to milliseconds, whatever the session's TimeZone", async () => {
+    const url = await createTestDatabase();
+    await applyPendingMigrations(manifest, options(url), createTestContext());
+    await withClient(url, async (client) => {
+      const { rows } = await client.query("SELECT current_database() AS db");
+      await client.query(`ALTER DATABASE "${rows[0].db}" SET timezone = 'Asia/Kolkata'`);
+      await client.query(
+        "UPDATE ops_schema_migrations SET applied_at = '2026-03-01 23:59:59.999999+00' WHERE version = '20240101120000'",
+      );
+    });
+    const tz = process.env.TZ;
+    process.env.TZ = "America/New_York"; // and whatever this process's own time zone
+    const status = await getMigrationStatus(manifest, options(url), createTestContext()).finally(
+      () => {
+        if (tz === undefined) delete process.env.TZ;
+        else process.env.TZ = tz;
+      },
+    );
+    expect(
+      (status.data.applied as Array<{ appliedAt: string }>).map((row) => row.appliedAt)[0],
+    ).toBe("2026-03-01T23:59:59.999Z");
+  });
+});
