@@ -158,8 +158,8 @@ async function snapshotOf(dir: string, { yieldEvery = 0 } = {}): Promise<string 
       .sort();
     const parts: string[] = [];
     for (const name of names) {
-      if (yieldEvery > 0 && parts.length > 0 && parts.length % yieldEvery === 0)
-        await new Promise(setImmediate);
+      // Before the first batch too: a connection started just before sends its first packet then.
+      if (yieldEvery > 0 && parts.length % yieldEvery === 0) await new Promise(setImmediate);
       const stat = statSync(`${prefix}${name}`);
       parts.push(`${name}:${stat.size}:${stat.mtimeMs}`);
     }
