@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -94,10 +97,9 @@ export async function readMigrationIndexCached(
   const file = cacheFileFor(dir, env);
   // Yields while it stats: `status` reads the files while its connection is being set up.
   const snapshot = await snapshotOf(dir, { yieldEvery: 64 });
-  const cached = readCache(file);
-  if (cached && snapshot !== undefined && cached.header.snapshot === snapshot)
-    return cached.header.index;
-  return buildFromCache(dir, { file, snapshot, cached });
+  const header = readCacheHeader(file);
+  if (header && snapshot !== undefined && header.snapshot === snapshot) return header.index;
+  return buildFromCache(dir, { file, snapshot, cached: readCache(file) });
 }
 
 function indexOf(manifest: MigrationManifest): MigrationIndex {
@@ -169,13 +171,41 @@ async function snapshotOf(dir: string, { yieldEvery = 0 } = {}): Promise<string 
   }
 }
 
+/**
+ * Only the header line of a cache file (what `status` needs): read in chunks up to the first
+ * newline, not the whole file (the body is ~4× larger, and fresh memory is slow to touch here).
+ */
+function readCacheHeader(file: string): CacheHeader | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      const end = chunk.subarray(0, read).indexOf(10);
+      chunks.push(chunk.subarray(0, end === -1 ? read : end));
+      if (end !== -1) break;
+      if (read === 0) return undefined; // no body: not a cache file this version wrote
+    }
+    return validHeader(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function validHeader(header: CacheHeader): CacheHeader | undefined {
+  return header.format === 4 && Array.isArray(header.index?.migrations) ? header : undefined;
+}
+
 /** The header of a cache file, and the file's text for its body; undefined when unusable. */
 function readCache(file: string): { header: CacheHeader; text: Buffer } | undefined {
   try {
     const text = readFileSync(file);
-    const header = JSON.parse(text.toString("utf8", 0, text.indexOf(10))) as CacheHeader;
-    const valid = header.format === 4 && Array.isArray(header.index?.migrations);
-    return valid ? { header, text } : undefined;
+    const header = validHeader(JSON.parse(text.toString("utf8", 0, text.indexOf(10))));
+    return header ? { header, text } : undefined;
   } catch {
     return undefined;
   }

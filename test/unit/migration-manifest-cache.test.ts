@@ -117,7 +117,7 @@ describe("the index `status` reads", () => {
     expect(checksum(await readMigrationIndexCached(dir, env))).toBe(checksum(edited));
   });
 
-  it("sees an edit past the first batch of stats in a directory of 150 files", async () => {
+  it("sees an edit past the first batch of stats in a directory of 150 files (a header of several reads)", async () => {
     // The index read yields to the event loop every 64 files (status connects meanwhile).
     const root = await mkdtemp(path.join(tmpdir(), "ops-cache-many-"));
     const dir = path.join(root, "migrations");
@@ -126,7 +126,8 @@ describe("the index `status` reads", () => {
     for (let i = 1; i <= 150; i++) {
       const version = String(20240101000000 + i);
       await writeFile(
-        path.join(dir, `${version}_t${i}.sql`),
+        // Long names: the cache header (names twice, files once) spans several 64 KiB reads.
+        path.join(dir, `${version}_t${i}_${"x".repeat(200)}.sql`),
         `-- migrate:up\nCREATE TABLE t${i} (id int);\n-- migrate:down\nDROP TABLE t${i};\n`,
       );
     }
@@ -137,7 +138,17 @@ describe("the index `status` reads", () => {
     expect(second).not.toHaveProperty("formatVersion"); // the cache header: a hit
     expect(checksums(second)).toEqual(checksums(first));
 
-    await edit(path.join(dir, "20240101000140_t140.sql"), "(id int)", "(id bigint)");
+    await edit(
+      path.join(dir, `20240101000140_t140_${"x".repeat(200)}.sql`),
+      "(id int)",
+      "(id bigint)",
+    );
+    const cacheFile = path.join(
+      env.OPS_HOME,
+      "cache",
+      (await readdir(path.join(env.OPS_HOME, "cache")))[0] as string,
+    );
+    expect((await readFile(cacheFile, "utf8")).indexOf("\n")).toBeGreaterThan(64 * 1024);
     const edited = await readMigrationIndexCached(dir, env);
     const checksum = (m: typeof first) =>
       m.migrations.find((x) => x.version === "20240101000140")?.checksum;
