@@ -33,6 +33,12 @@ describe("the CLI bundle's code cache", () => {
     );
   });
 
+  it("reads a file that is not ASCII as UTF-8", async () => {
+    const { file, cacheFile } = await scriptFile(`exports.main = () => "✔ déjà 日本";`);
+    const loaded = loadWithCodeCache(file, cacheFile);
+    expect((loaded.exports.main as () => string)()).toBe("✔ déjà 日本");
+  });
+
   it("ignores a damaged cache or one of a bundle of another length, and replaces it", async () => {
     const { file, cacheFile } = await scriptFile(BODY);
     await writeFile(cacheFile, "not a V8 code cache");
