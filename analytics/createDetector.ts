@@ -1,8 +1,10 @@
 import { CalibratedDetector } from "./calibratedDetector.ts";
 import { CusumDetector } from "./detectors/cusum.ts";
 import { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
+import { RangeBreakoutDetector } from "./detectors/rangeBreakout.ts";
 import { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 import { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+import { SeasonalEcho } from "./detectors/seasonalEcho.ts";
 import { SubsequenceNoveltyDetector } from "./detectors/subsequenceNovelty.ts";
 import { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
 import { EnsembleDetector, type EnsembleOptions } from "./ensemble.ts";
@@ -44,10 +46,16 @@ export function createDetector(name: DetectorName = "ensemble"): StreamingDetect
  * const detector = createEnsemble({ familiarityDiscount: true }); // the NAB-tuned variant
  */
 export function createEnsemble(
-  options: Omit<EnsembleOptions, "novelty"> & {
+  options: Omit<EnsembleOptions, "novelty" | "echo" | "echoDiscounted" | "breakout"> & {
     members?: Array<Exclude<DetectorName, "ensemble">>;
     /** Whether novelty discounts the other members, or is one more Fisher member (default). */
     familiarityDiscount?: boolean;
+    /** Whether a seasonal echo discounts the magnitude members (robust-z, EWMA, seasonal). */
+    seasonalEcho?: boolean;
+    /** Whether a range breakout over the last `breakoutWindow` rows alerts on its own. */
+    rangeBreakout?: boolean;
+    /** Rows of history of the range breakout. Default 8000. */
+    breakoutWindow?: number;
   } = {},
 ): StreamingDetector {
   const names =
@@ -56,9 +64,24 @@ export function createEnsemble(
   const members = discount ? names.filter((name) => name !== "novelty") : names;
   return new EnsembleDetector(
     members.map((name) => createRawDetectors[name]()),
-    { ...options, ...(discount ? { novelty: createRawDetectors.novelty() } : {}) },
+    {
+      ...options,
+      ...(discount ? { novelty: createRawDetectors.novelty() } : {}),
+      ...(options.seasonalEcho === true
+        ? {
+            echo: new SeasonalEcho(),
+            echoDiscounted: members.map((name) => MAGNITUDE_MEMBERS.includes(name)),
+          }
+        : {}),
+      ...(options.rangeBreakout === true
+        ? { breakout: new RangeBreakoutDetector({ window: options.breakoutWindow ?? 8000 }) }
+        : {}),
+    },
   );
 }
+
+/** Members that score the size of the current value's deviation (what a seasonal echo explains). */
+const MAGNITUDE_MEMBERS: readonly string[] = ["robust-z", "ewma", "seasonal"];
 
 /**
  * Validates a detector name from the command line.

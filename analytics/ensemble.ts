@@ -1,4 +1,5 @@
 import { anomalyProbability, TailCalibrator } from "./calibration.ts";
+import type { SeasonalEcho } from "./detectors/seasonalEcho.ts";
 import { EpisodeDebouncer } from "./episodeDebouncer.ts";
 import type { StreamingDetector } from "./types.ts";
 
@@ -14,6 +15,22 @@ export interface EnsembleOptions {
    * an anomaly however large it is. Without it every member counts in full.
    */
   readonly novelty?: StreamingDetector;
+  /**
+   * Seasonal familiarity: the evidence of the members flagged in `echoDiscounted` (the
+   * magnitude members) is multiplied by 1 − f², f the echo's familiarity of the row, so a
+   * deviation that came at this time of day on the previous days (a nightly job) hardly counts.
+   */
+  readonly echo?: SeasonalEcho;
+  /** Per member, whether the seasonal echo discounts its evidence. Default: none. */
+  readonly echoDiscounted?: readonly boolean[];
+  /**
+   * A range-breakout detector (surprise b = excess beyond the long-run range, as a fraction of
+   * it): the probability reported is at least b / (b + `breakoutMargin`), so a new high or low
+   * by more than the margin alerts at 0.5 or more however the other members judge it.
+   */
+  readonly breakout?: StreamingDetector;
+  /** Breakout (fraction of the range) that alone gives probability 0.5. Default 0.1. */
+  readonly breakoutMargin?: number;
 }
 
 /**
@@ -37,6 +54,10 @@ export class EnsembleDetector implements StreamingDetector {
   private readonly debouncer: EpisodeDebouncer;
   private readonly novelty: StreamingDetector | undefined;
   private readonly noveltyCalibrator = new TailCalibrator();
+  private readonly echo: SeasonalEcho | undefined;
+  private readonly echoDiscounted: readonly boolean[];
+  private readonly breakout: StreamingDetector | undefined;
+  private readonly breakoutMargin: number;
 
   constructor(
     private readonly members: readonly StreamingDetector[],
@@ -45,19 +66,33 @@ export class EnsembleDetector implements StreamingDetector {
     this.calibrators = members.map(() => new TailCalibrator());
     this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
     this.novelty = options.novelty;
+    this.echo = options.echo;
+    this.echoDiscounted = members.map((_, index) => options.echoDiscounted?.[index] === true);
+    this.breakout = options.breakout;
+    this.breakoutMargin = options.breakoutMargin ?? 0.1;
   }
 
   update(timestamp: number, value: number): number {
     // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
-    // 1/5000, so six cannot underflow) and cost one logarithm for all members.
+    // 1/5000, so six cannot underflow) and cost one logarithm per group of members (the echo
+    // discounts one group, the magnitude members).
     let evidence = 0;
     let ratio = 1;
+    let discounted = 0;
+    let discountedRatio = 1;
     for (let index = 0; index < this.members.length; index += 1) {
       const surprise = (this.members[index] as StreamingDetector).update(timestamp, value);
       const calibrator = this.calibrators[index] as TailCalibrator;
       const memberRatio = calibrator.pValueParts(surprise);
       const exponent = calibrator.tailExponent;
-      if (exponent < MAX_EVIDENCE - 20) {
+      if (this.echoDiscounted[index] === true) {
+        if (exponent < MAX_EVIDENCE - 20) {
+          discountedRatio *= memberRatio;
+          discounted += exponent;
+        } else {
+          discounted += Math.min(MAX_EVIDENCE, exponent - Math.log(memberRatio));
+        }
+      } else if (exponent < MAX_EVIDENCE - 20) {
         ratio *= memberRatio;
         evidence += exponent;
       } else {
@@ -65,6 +100,15 @@ export class EnsembleDetector implements StreamingDetector {
       }
     }
     evidence -= Math.log(ratio);
+    if (discountedRatio !== 1 || discounted !== 0) {
+      discounted -= Math.log(discountedRatio);
+      if (this.echo !== undefined && discounted > 0) {
+        const familiarity = this.echo.familiarity(timestamp, value);
+        discounted *= 1 - familiarity * familiarity;
+      }
+      evidence += discounted;
+    }
+    this.echo?.observe(timestamp, value);
     let count = this.members.length;
     if (this.novelty !== undefined) {
       const surprise = this.novelty.update(timestamp, value);
@@ -77,7 +121,13 @@ export class EnsembleDetector implements StreamingDetector {
       evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
       count += 1;
     }
-    const probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+    let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+    if (this.breakout !== undefined) {
+      const breakout = this.breakout.update(timestamp, value);
+      if (breakout > 0) {
+        probability = Math.max(probability, breakout / (breakout + this.breakoutMargin));
+      }
+    }
     return this.debouncer.shape(probability);
   }
 }
