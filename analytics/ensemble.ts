@@ -34,6 +34,12 @@ export interface EnsembleOptions {
 }
 
 /**
+ * Below this combined evidence (before the discount) a row scores near 0 whatever its echo, so the
+ * echo is not searched (it costs a binary search and a scan; most rows are below).
+ */
+const ECHO_MIN_EVIDENCE = 10;
+
+/**
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
  * that member's own past, the p-values are combined with Fisher's method
  * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
@@ -102,7 +108,7 @@ export class EnsembleDetector implements StreamingDetector {
     evidence -= Math.log(ratio);
     if (discountedRatio !== 1 || discounted !== 0) {
       discounted -= Math.log(discountedRatio);
-      if (this.echo !== undefined && discounted > 0) {
+      if (this.echo !== undefined && discounted > 0 && evidence + discounted > ECHO_MIN_EVIDENCE) {
         const familiarity = this.echo.familiarity(timestamp, value);
         discounted *= 1 - familiarity * familiarity;
       }

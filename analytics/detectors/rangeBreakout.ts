@@ -19,7 +19,8 @@ export interface RangeBreakoutOptions {
  */
 export class RangeBreakoutDetector implements StreamingDetector {
   private readonly window: number;
-  private readonly capacity: number;
+  /** Ring slots are `row & mask` (a power of two above the window: no division per access). */
+  private readonly mask: number;
   private readonly values: Float64Array;
   /** Ring-buffered deques of row numbers: values decreasing (maxima) and increasing (minima). */
   private readonly maxRows: Float64Array;
@@ -32,14 +33,15 @@ export class RangeBreakoutDetector implements StreamingDetector {
 
   constructor(options: RangeBreakoutOptions) {
     this.window = options.window;
-    this.capacity = options.window + 1;
-    this.values = new Float64Array(this.capacity);
-    this.maxRows = new Float64Array(this.capacity);
-    this.minRows = new Float64Array(this.capacity);
+    const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
+    this.mask = capacity - 1;
+    this.values = new Float64Array(capacity);
+    this.maxRows = new Float64Array(capacity);
+    this.minRows = new Float64Array(capacity);
   }
 
   update(_timestamp: number, value: number): number {
-    const capacity = this.capacity;
+    const mask = this.mask;
     const oldest = this.row - this.window;
     while (this.maxHead < this.maxTail && this.rowAt(this.maxRows, this.maxHead) < oldest) {
       this.maxHead += 1;
@@ -49,34 +51,34 @@ export class RangeBreakoutDetector implements StreamingDetector {
     }
     let surprise = 0;
     if (this.maxHead < this.maxTail) {
-      const highest = this.values[this.rowAt(this.maxRows, this.maxHead) % capacity] as number;
-      const lowest = this.values[this.rowAt(this.minRows, this.minHead) % capacity] as number;
+      const highest = this.values[this.rowAt(this.maxRows, this.maxHead) & mask] as number;
+      const lowest = this.values[this.rowAt(this.minRows, this.minHead) & mask] as number;
       const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
       if (value > highest) surprise = (value - highest) / range;
       else if (value < lowest) surprise = (lowest - value) / range;
     }
-    this.values[this.row % capacity] = value;
+    this.values[this.row & mask] = value;
     while (
       this.maxHead < this.maxTail &&
-      (this.values[this.rowAt(this.maxRows, this.maxTail - 1) % capacity] as number) <= value
+      (this.values[this.rowAt(this.maxRows, this.maxTail - 1) & mask] as number) <= value
     ) {
       this.maxTail -= 1;
     }
-    this.maxRows[this.maxTail % capacity] = this.row;
+    this.maxRows[this.maxTail & mask] = this.row;
     this.maxTail += 1;
     while (
       this.minHead < this.minTail &&
-      (this.values[this.rowAt(this.minRows, this.minTail - 1) % capacity] as number) >= value
+      (this.values[this.rowAt(this.minRows, this.minTail - 1) & mask] as number) >= value
     ) {
       this.minTail -= 1;
     }
-    this.minRows[this.minTail % capacity] = this.row;
+    this.minRows[this.minTail & mask] = this.row;
     this.minTail += 1;
     this.row += 1;
     return surprise;
   }
 
   private rowAt(rows: Float64Array, position: number): number {
-    return rows[position % this.capacity] as number;
+    return rows[position & this.mask] as number;
   }
 }
