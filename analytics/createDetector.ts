@@ -1,3 +1,4 @@
+import { AlertMemory } from "./alertMemory.ts";
 import { CalibratedDetector } from "./calibratedDetector.ts";
 import { CusumDetector } from "./detectors/cusum.ts";
 import { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
@@ -46,7 +47,10 @@ export function createDetector(name: DetectorName = "ensemble"): StreamingDetect
  * const detector = createEnsemble({ familiarityDiscount: true }); // the NAB-tuned variant
  */
 export function createEnsemble(
-  options: Omit<EnsembleOptions, "novelty" | "echo" | "echoDiscounted" | "breakout"> & {
+  options: Omit<
+    EnsembleOptions,
+    "novelty" | "echo" | "echoDiscounted" | "breakout" | "alertMemory" | "calibration"
+  > & {
     members?: Array<Exclude<DetectorName, "ensemble">>;
     /** Whether novelty discounts the other members, or is one more Fisher member (default). */
     familiarityDiscount?: boolean;
@@ -56,6 +60,12 @@ export function createEnsemble(
     rangeBreakout?: boolean;
     /** Rows of history of the range breakout. Default 8000. */
     breakoutWindow?: number;
+    /** Half-width, in minutes, of the seasonal echo's window around the same time. Default 60. */
+    echoToleranceMinutes?: number;
+    /** Whether the shapes of past alerts suppress alerts on similar events. */
+    alertMemory?: boolean;
+    /** Memory, in rows, of the members' calibrators. Default 5000. */
+    calibrationMemory?: number;
   } = {},
 ): StreamingDetector {
   const names =
@@ -69,13 +79,17 @@ export function createEnsemble(
       ...(discount ? { novelty: createRawDetectors.novelty() } : {}),
       ...(options.seasonalEcho === true
         ? {
-            echo: new SeasonalEcho(),
+            echo: new SeasonalEcho({ toleranceMs: (options.echoToleranceMinutes ?? 60) * 60_000 }),
             echoDiscounted: members.map((name) => MAGNITUDE_MEMBERS.includes(name)),
           }
         : {}),
       ...(options.rangeBreakout === true
         ? { breakout: new RangeBreakoutDetector({ window: options.breakoutWindow ?? 8000 }) }
         : {}),
+      ...(options.alertMemory === true ? { alertMemory: new AlertMemory() } : {}),
+      ...(options.calibrationMemory === undefined
+        ? {}
+        : { calibration: { memory: options.calibrationMemory } }),
     },
   );
 }

@@ -1,4 +1,5 @@
-import { anomalyProbability, TailCalibrator } from "./calibration.ts";
+import type { AlertMemory } from "./alertMemory.ts";
+import { anomalyProbability, TailCalibrator, type TailCalibratorOptions } from "./calibration.ts";
 import type { SeasonalEcho } from "./detectors/seasonalEcho.ts";
 import { EpisodeDebouncer } from "./episodeDebouncer.ts";
 import type { StreamingDetector } from "./types.ts";
@@ -31,6 +32,14 @@ export interface EnsembleOptions {
   readonly breakout?: StreamingDetector;
   /** Breakout (fraction of the range) that alone gives probability 0.5. Default 0.1. */
   readonly breakoutMargin?: number;
+  /**
+   * Memory of past alerts' shapes: the probability is multiplied by 1 − s, s the similarity of
+   * the row's shape to an alert of the last rows, so a kind of event already alerted on does not
+   * alert again. Rows that alert (probability ≥ 0.5 on a rising edge) are remembered.
+   */
+  readonly alertMemory?: AlertMemory;
+  /** Options of every member's tail calibrator (their `memory` sets how long "rare" looks back). */
+  readonly calibration?: TailCalibratorOptions;
 }
 
 /**
@@ -38,6 +47,9 @@ export interface EnsembleOptions {
  * echo is not searched (it costs a binary search and a scan; most rows are below).
  */
 const ECHO_MIN_EVIDENCE = 10;
+
+/** Rows less likely than this to be anomalous are not compared with past alerts. */
+const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
 
 /**
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
@@ -59,23 +71,26 @@ export class EnsembleDetector implements StreamingDetector {
   private readonly calibrators: TailCalibrator[];
   private readonly debouncer: EpisodeDebouncer;
   private readonly novelty: StreamingDetector | undefined;
-  private readonly noveltyCalibrator = new TailCalibrator();
+  private readonly noveltyCalibrator: TailCalibrator;
   private readonly echo: SeasonalEcho | undefined;
   private readonly echoDiscounted: readonly boolean[];
   private readonly breakout: StreamingDetector | undefined;
   private readonly breakoutMargin: number;
+  private readonly alertMemory: AlertMemory | undefined;
 
   constructor(
     private readonly members: readonly StreamingDetector[],
     options: EnsembleOptions = {},
   ) {
-    this.calibrators = members.map(() => new TailCalibrator());
+    this.calibrators = members.map(() => new TailCalibrator(options.calibration));
+    this.noveltyCalibrator = new TailCalibrator(options.calibration);
     this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
     this.novelty = options.novelty;
     this.echo = options.echo;
     this.echoDiscounted = members.map((_, index) => options.echoDiscounted?.[index] === true);
     this.breakout = options.breakout;
     this.breakoutMargin = options.breakoutMargin ?? 0.1;
+    this.alertMemory = options.alertMemory;
   }
 
   update(timestamp: number, value: number): number {
@@ -134,7 +149,13 @@ export class EnsembleDetector implements StreamingDetector {
         probability = Math.max(probability, breakout / (breakout + this.breakoutMargin));
       }
     }
-    return this.debouncer.shape(probability);
+    const memory = this.alertMemory;
+    if (memory === undefined) return this.debouncer.shape(probability);
+    const similarity = probability > ALERT_MEMORY_MIN_PROBABILITY ? memory.similarity(value) : 0;
+    const score = this.debouncer.shape(probability * (1 - similarity));
+    if (probability >= 0.5 && score > 0) memory.remember();
+    memory.observe(value);
+    return score;
   }
 }
 
