@@ -3,6 +3,8 @@ import type { StreamingDetector } from "../types.ts";
 export interface RangeBreakoutOptions {
   /** Rows of history whose minimum and maximum make the range. */
   readonly window: number;
+  /** Rows seen before any breakout is reported (a range of a few rows means nothing). Default 100. */
+  readonly warmup?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface RangeBreakoutOptions {
  */
 export class RangeBreakoutDetector implements StreamingDetector {
   private readonly window: number;
+  private readonly warmup: number;
   /** Ring slots are `row & mask` (a power of two above the window: no division per access). */
   private readonly mask: number;
   private readonly values: Float64Array;
@@ -33,6 +36,7 @@ export class RangeBreakoutDetector implements StreamingDetector {
 
   constructor(options: RangeBreakoutOptions) {
     this.window = options.window;
+    this.warmup = Math.max(1, options.warmup ?? 100);
     const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
     this.mask = capacity - 1;
     this.values = new Float64Array(capacity);
@@ -50,7 +54,7 @@ export class RangeBreakoutDetector implements StreamingDetector {
       this.minHead += 1;
     }
     let surprise = 0;
-    if (this.maxHead < this.maxTail) {
+    if (this.row >= this.warmup) {
       const highest = this.values[this.rowAt(this.maxRows, this.maxHead) & mask] as number;
       const lowest = this.values[this.rowAt(this.minRows, this.minHead) & mask] as number;
       const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
