@@ -22,11 +22,12 @@ export interface RangeBreakoutOptions {
 export class RangeBreakoutDetector implements StreamingDetector {
   private readonly window: number;
   private readonly warmup: number;
-  /** Ring slots are `row & mask` (a power of two above the window: no division per access). */
+  /** Ring slots are `position & mask` (a power of two above the window: no division per access). */
   private readonly mask: number;
-  private readonly values: Float64Array;
-  /** Ring-buffered deques of row numbers: values decreasing (maxima) and increasing (minima). */
+  /** Deques (rings) of the candidates for the maximum (values decreasing) and the minimum. */
+  private readonly maxValues: Float64Array;
   private readonly maxRows: Float64Array;
+  private readonly minValues: Float64Array;
   private readonly minRows: Float64Array;
   private maxHead = 0;
   private maxTail = 0;
@@ -39,50 +40,42 @@ export class RangeBreakoutDetector implements StreamingDetector {
     this.warmup = Math.max(1, options.warmup ?? 100);
     const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
     this.mask = capacity - 1;
-    this.values = new Float64Array(capacity);
+    this.maxValues = new Float64Array(capacity);
     this.maxRows = new Float64Array(capacity);
+    this.minValues = new Float64Array(capacity);
     this.minRows = new Float64Array(capacity);
   }
 
   update(_timestamp: number, value: number): number {
-    const mask = this.mask;
-    const oldest = this.row - this.window;
-    while (this.maxHead < this.maxTail && this.rowAt(this.maxRows, this.maxHead) < oldest) {
-      this.maxHead += 1;
-    }
-    while (this.minHead < this.minTail && this.rowAt(this.minRows, this.minHead) < oldest) {
-      this.minHead += 1;
-    }
+    const { mask, maxValues, maxRows, minValues, minRows } = this;
+    const row = this.row;
+    const oldest = row - this.window;
+    let maxHead = this.maxHead;
+    let maxTail = this.maxTail;
+    let minHead = this.minHead;
+    let minTail = this.minTail;
+    while (maxHead < maxTail && (maxRows[maxHead & mask] as number) < oldest) maxHead += 1;
+    while (minHead < minTail && (minRows[minHead & mask] as number) < oldest) minHead += 1;
     let surprise = 0;
-    if (this.row >= this.warmup) {
-      const highest = this.values[this.rowAt(this.maxRows, this.maxHead) & mask] as number;
-      const lowest = this.values[this.rowAt(this.minRows, this.minHead) & mask] as number;
-      const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
-      if (value > highest) surprise = (value - highest) / range;
-      else if (value < lowest) surprise = (lowest - value) / range;
+    if (row >= this.warmup) {
+      const highest = maxValues[maxHead & mask] as number;
+      const lowest = minValues[minHead & mask] as number;
+      if (value > highest || value < lowest) {
+        const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
+        surprise = (value > highest ? value - highest : lowest - value) / range;
+      }
     }
-    this.values[this.row & mask] = value;
-    while (
-      this.maxHead < this.maxTail &&
-      (this.values[this.rowAt(this.maxRows, this.maxTail - 1) & mask] as number) <= value
-    ) {
-      this.maxTail -= 1;
-    }
-    this.maxRows[this.maxTail & mask] = this.row;
-    this.maxTail += 1;
-    while (
-      this.minHead < this.minTail &&
-      (this.values[this.rowAt(this.minRows, this.minTail - 1) & mask] as number) >= value
-    ) {
-      this.minTail -= 1;
-    }
-    this.minRows[this.minTail & mask] = this.row;
-    this.minTail += 1;
-    this.row += 1;
+    while (maxHead < maxTail && (maxValues[(maxTail - 1) & mask] as number) <= value) maxTail -= 1;
+    maxValues[maxTail & mask] = value;
+    maxRows[maxTail & mask] = row;
+    while (minHead < minTail && (minValues[(minTail - 1) & mask] as number) >= value) minTail -= 1;
+    minValues[minTail & mask] = value;
+    minRows[minTail & mask] = row;
+    this.maxHead = maxHead;
+    this.maxTail = maxTail + 1;
+    this.minHead = minHead;
+    this.minTail = minTail + 1;
+    this.row = row + 1;
     return surprise;
-  }
-
-  private rowAt(rows: Float64Array, position: number): number {
-    return rows[position & this.mask] as number;
   }
 }
