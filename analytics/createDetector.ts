@@ -57,6 +57,8 @@ export interface CreateEnsembleOptions {
   readonly calibrationMemory?: number;
   /** Half-life, in rows, of the episode debouncer. Default 70. */
   readonly debounceHalfLife?: number;
+  /** Odds ratio of the final score (moves its 0.5 point, keeps its ranking). Default 1. */
+  readonly alertOddsRatio?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export function createEnsemble(options: CreateEnsembleOptions = {}): StreamingDe
     debounceHalfLife: options.debounceHalfLife ?? 70,
     calibration: { memory: options.calibrationMemory ?? 50_000 },
     breakoutMargin: options.breakoutMargin ?? 0.1,
+    alertOddsRatio: options.alertOddsRatio ?? 1,
     ...(discount ? { novelty: createRawDetectors.novelty() } : {}),
     ...(options.seasonalEcho === false
       ? {}

@@ -38,6 +38,11 @@ export interface EnsembleOptions {
    * alert again. Rows that alert (probability ≥ 0.5 on a rising edge) are remembered.
    */
   readonly alertMemory?: AlertMemory;
+  /**
+   * Odds ratio applied to the final score, s → k·s / (1 + (k − 1)·s): moves the score's 0.5 point
+   * without changing its ranking. Default 1 (the debounced probability as it is).
+   */
+  readonly alertOddsRatio?: number;
   /** Options of every member's tail calibrator (their `memory` sets how long "rare" looks back). */
   readonly calibration?: TailCalibratorOptions;
 }
@@ -78,6 +83,7 @@ export class EnsembleDetector implements StreamingDetector {
   private readonly breakout: StreamingDetector | undefined;
   private readonly breakoutMargin: number;
   private readonly alertMemory: AlertMemory | undefined;
+  private readonly alertOddsRatio: number;
 
   constructor(
     private readonly members: readonly StreamingDetector[],
@@ -92,6 +98,7 @@ export class EnsembleDetector implements StreamingDetector {
     this.breakout = options.breakout;
     this.breakoutMargin = options.breakoutMargin ?? 0.1;
     this.alertMemory = options.alertMemory;
+    this.alertOddsRatio = options.alertOddsRatio ?? 1;
   }
 
   update(timestamp: number, value: number): number {
@@ -148,12 +155,17 @@ export class EnsembleDetector implements StreamingDetector {
       }
     }
     const memory = this.alertMemory;
-    if (memory === undefined) return this.debouncer.shape(probability);
-    const similarity = probability > ALERT_MEMORY_MIN_PROBABILITY ? memory.similarity(value) : 0;
-    const score = this.debouncer.shape(probability * (1 - similarity));
-    if (probability >= 0.5 && score > 0) memory.remember();
-    memory.observe(value);
-    return score;
+    let score: number;
+    if (memory === undefined) {
+      score = this.debouncer.shape(probability);
+    } else {
+      const similarity = probability > ALERT_MEMORY_MIN_PROBABILITY ? memory.similarity(value) : 0;
+      score = this.debouncer.shape(probability * (1 - similarity));
+      if (probability >= 0.5 && score > 0) memory.remember();
+      memory.observe(value);
+    }
+    const odds = this.alertOddsRatio;
+    return odds === 1 || score === 0 ? score : (odds * score) / (1 + (odds - 1) * score);
   }
 }
 

@@ -90,6 +90,35 @@ describe("AlertMemory", () => {
 });
 
 describe("the default ensemble", () => {
+  it.each([
+    ["white noise", (random: () => number) => () => 100 + 5 * (random() + random() - 1)],
+    [
+      "a random walk",
+      (random: () => number) => {
+        let level = 100;
+        return () => (level += random() - 0.5);
+      },
+    ],
+    [
+      "a daily cycle with noise",
+      (random: () => number) => {
+        let row = 0;
+        return () => 50 + 10 * Math.sin((2 * Math.PI * row++) / ROWS_PER_DAY) + 2 * random();
+      },
+    ],
+  ])("raises no alert on %s once warmed up (after 750 rows)", (_case, makeSeries) => {
+    // Prepare
+    const next = makeSeries(seededRandom(3));
+    const detector = createEnsemble();
+    // Act
+    const alerts = Array.from({ length: 5000 }, (_, row) => ({
+      row,
+      score: detector.update(START + row * FIVE_MINUTES_MS, next()),
+    })).filter(({ row, score }) => row >= 750 && score >= 0.5);
+    // Assess
+    expect(alerts).toEqual([]);
+  });
+
   it("alerts on a spike at a new hour but not again when it recurs daily at that hour", () => {
     // Prepare: noise around 20, and from day 3 on a spike every day at 03:00.
     const random = seededRandom(5);
