@@ -64,8 +64,11 @@ const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
  * combined p-value is mapped to a probability of anomaly. With a `novelty` member, the other
  * members' evidence counts only in proportion to 1 − p(novelty): magnitude says "large", novelty
  * says "never seen", and an anomaly has to be both (the Fisher p-value of the discounted sum is
- * conservative, as discounting only shrinks it). Finally the episode debouncer keeps
- * only the rising edge of each episode: the score is the probability that this row starts a new
+ * conservative, as discounting only shrinks it). The optional stages, in order: a seasonal
+ * `echo` discounts the magnitude members' evidence when the deviation came at this time on the
+ * previous days; a range `breakout` floors the probability when the value leaves the long-run
+ * range; an `alertMemory` discounts an event shaped like a recent alert. Finally the episode
+ * debouncer keeps only the rising edge of each episode: the score is the probability that this row starts a new
  * anomaly, not that it belongs to one, so an episode alerts once (NAB and on-call people alike
  * count only the first alert; every repeat is noise).
  *
@@ -102,9 +105,34 @@ export class EnsembleDetector implements StreamingDetector {
   }
 
   update(timestamp: number, value: number): number {
-    // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
-    // 1/5000, so six cannot underflow) and cost one logarithm for all members; the members the
-    // echo discounts (the magnitude members) are also summed apart, for the rare row that needs it.
+    let evidence = this.membersEvidence(timestamp, value);
+    let count = this.members.length;
+    if (this.novelty !== undefined) {
+      const surprise = this.novelty.update(timestamp, value);
+      const noveltyRatio = this.noveltyCalibrator.pValueParts(surprise);
+      const noveltyPValue = noveltyRatio * Math.exp(-this.noveltyCalibrator.tailExponent);
+      const noveltyEvidence = Math.min(
+        MAX_EVIDENCE,
+        this.noveltyCalibrator.tailExponent - Math.log(noveltyRatio),
+      );
+      evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
+      count += 1;
+    }
+    let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+    if (this.breakout !== undefined) {
+      const breakout = this.breakout.update(timestamp, value);
+      if (breakout > 0) {
+        probability = Math.max(probability, breakout / (breakout + this.breakoutMargin));
+      }
+    }
+    return this.alertScore(probability, value);
+  }
+
+  /** −Σ ln pᵢ over the members, the magnitude members discounted by the seasonal echo. */
+  private membersEvidence(timestamp: number, value: number): number {
+    // pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least 1/5000, so six cannot
+    // underflow) and cost one logarithm for all members; the members the echo discounts are
+    // also summed apart, for the rare row that needs it.
     let evidence = 0;
     let ratio = 1;
     let discounted = 0;
@@ -135,25 +163,11 @@ export class EnsembleDetector implements StreamingDetector {
       }
     }
     this.echo?.observe(timestamp, value);
-    let count = this.members.length;
-    if (this.novelty !== undefined) {
-      const surprise = this.novelty.update(timestamp, value);
-      const noveltyRatio = this.noveltyCalibrator.pValueParts(surprise);
-      const noveltyPValue = noveltyRatio * Math.exp(-this.noveltyCalibrator.tailExponent);
-      const noveltyEvidence = Math.min(
-        MAX_EVIDENCE,
-        this.noveltyCalibrator.tailExponent - Math.log(noveltyRatio),
-      );
-      evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
-      count += 1;
-    }
-    let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
-    if (this.breakout !== undefined) {
-      const breakout = this.breakout.update(timestamp, value);
-      if (breakout > 0) {
-        probability = Math.max(probability, breakout / (breakout + this.breakoutMargin));
-      }
-    }
+    return evidence;
+  }
+
+  /** The reported score: discounted by the alert memory, debounced, then on the odds scale. */
+  private alertScore(probability: number, value: number): number {
     const memory = this.alertMemory;
     let score: number;
     if (memory === undefined) {
