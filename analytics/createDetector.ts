@@ -1,8 +1,11 @@
+import { AlertMemory } from "./alertMemory.ts";
 import { CalibratedDetector } from "./calibratedDetector.ts";
 import { CusumDetector } from "./detectors/cusum.ts";
 import { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
+import { RangeBreakoutDetector } from "./detectors/rangeBreakout.ts";
 import { RobustZScoreDetector } from "./detectors/robustZScore.ts";
 import { SeasonalBaselineDetector } from "./detectors/seasonalBaseline.ts";
+import { SeasonalEcho } from "./detectors/seasonalEcho.ts";
 import { SubsequenceNoveltyDetector } from "./detectors/subsequenceNovelty.ts";
 import { VolatilityShiftDetector } from "./detectors/volatilityShift.ts";
 import { EnsembleDetector, type EnsembleOptions } from "./ensemble.ts";
@@ -33,32 +36,71 @@ export function createDetector(name: DetectorName = "ensemble"): StreamingDetect
   return new CalibratedDetector(createRawDetectors[name]());
 }
 
+export interface CreateEnsembleOptions {
+  /** Raw members (default: every raw detector). */
+  readonly members?: Array<Exclude<DetectorName, "ensemble">>;
+  /** Whether novelty discounts the other members (default false: one more Fisher member). */
+  readonly familiarityDiscount?: boolean;
+  /** Whether a seasonal echo discounts the magnitude members (robust-z, EWMA, seasonal). Default true. */
+  readonly seasonalEcho?: boolean;
+  /** Half-width, in minutes, of the seasonal echo's window around the same time. Default 90. */
+  readonly echoToleranceMinutes?: number;
+  /** Whether a new high or low over the last `breakoutWindow` rows alerts on its own. Default true. */
+  readonly rangeBreakout?: boolean;
+  /** Rows of history of the range breakout. Default 8000. */
+  readonly breakoutWindow?: number;
+  /** Breakout, as a fraction of the range, that alone scores 0.5. Default 0.1. */
+  readonly breakoutMargin?: number;
+  /** Whether the shapes of past alerts suppress alerts on similar events. Default true. */
+  readonly rememberAlerts?: boolean;
+  /** Memory, in rows, of the members' calibrators. Default 50 000. */
+  readonly calibrationMemory?: number;
+  /** Half-life, in rows, of the episode debouncer. Default 70. */
+  readonly debounceHalfLife?: number;
+  /** Odds ratio of the final score (moves its 0.5 point, keeps its ranking). Default 1. */
+  readonly alertOddsRatio?: number;
+}
+
 /**
- * The ensemble of every raw detector, novelty as one more Fisher member; `options` exist for
- * benchmarking alternatives. The familiarity discount (novelty weighting the others' evidence)
- * scores 60.93 on NAB against 58.99 but is off by default: novelty is judged at the end of each
- * 4-row block, so on a familiar-looking series it silenced a huge spike on its own row and
- * alerted three rows late — an ops alert must come on the row that shows the problem.
+ * The ensemble of every raw detector, with the seasonal echo, the range breakout and the alert
+ * memory on (NAB 76.24 with the threshold optimised, 59.03 at 0.5; bench/nab/README.md). Options
+ * exist for benchmarking alternatives. The familiarity discount (novelty weighting the others'
+ * evidence) is off: novelty is judged at the end of each 4-row block, so on a familiar-looking
+ * series it silenced a huge spike on its own row and alerted three rows late.
  *
  * @example
- * const detector = createEnsemble({ familiarityDiscount: true }); // the NAB-tuned variant
+ * const detector = createEnsemble({ rememberAlerts: false }); // every similar event alerts
  */
-export function createEnsemble(
-  options: Omit<EnsembleOptions, "novelty"> & {
-    members?: Array<Exclude<DetectorName, "ensemble">>;
-    /** Whether novelty discounts the other members, or is one more Fisher member (default). */
-    familiarityDiscount?: boolean;
-  } = {},
-): StreamingDetector {
+export function createEnsemble(options: CreateEnsembleOptions = {}): StreamingDetector {
   const names =
     options.members ?? (Object.keys(createRawDetectors) as Array<keyof typeof createRawDetectors>);
   const discount = options.familiarityDiscount === true && names.includes("novelty");
   const members = discount ? names.filter((name) => name !== "novelty") : names;
+  const ensembleOptions: EnsembleOptions = {
+    debounceHalfLife: options.debounceHalfLife ?? 70,
+    calibration: { memory: options.calibrationMemory ?? 50_000 },
+    breakoutMargin: options.breakoutMargin ?? 0.1,
+    alertOddsRatio: options.alertOddsRatio ?? 1,
+    ...(discount ? { novelty: createRawDetectors.novelty() } : {}),
+    ...(options.seasonalEcho === false
+      ? {}
+      : {
+          echo: new SeasonalEcho({ toleranceMs: (options.echoToleranceMinutes ?? 90) * 60_000 }),
+          echoDiscounted: members.map((name) => MAGNITUDE_MEMBERS.includes(name)),
+        }),
+    ...(options.rangeBreakout === false
+      ? {}
+      : { breakout: new RangeBreakoutDetector({ window: options.breakoutWindow ?? 8000 }) }),
+    ...(options.rememberAlerts === false ? {} : { alertMemory: new AlertMemory() }),
+  };
   return new EnsembleDetector(
     members.map((name) => createRawDetectors[name]()),
-    { ...options, ...(discount ? { novelty: createRawDetectors.novelty() } : {}) },
+    ensembleOptions,
   );
 }
+
+/** Members that score the size of the current value's deviation (what a seasonal echo explains). */
+const MAGNITUDE_MEMBERS: readonly string[] = ["robust-z", "ewma", "seasonal"];
 
 /**
  * Validates a detector name from the command line.

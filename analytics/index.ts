@@ -5,7 +5,12 @@ export {
 } from "./analyzeSeriesFile.ts";
 export { CalibratedDetector } from "./calibratedDetector.ts";
 export { ANOMALY_PRIOR, anomalyProbability, TailCalibrator } from "./calibration.ts";
-export { createDetector, createEnsemble, parseDetectorName } from "./createDetector.ts";
+export {
+  type CreateEnsembleOptions,
+  createDetector,
+  createEnsemble,
+  parseDetectorName,
+} from "./createDetector.ts";
 export { SeriesCsvParser } from "./csv.ts";
 export { CusumDetector } from "./detectors/cusum.ts";
 export { EwmaControlChartDetector } from "./detectors/ewmaControlChart.ts";
