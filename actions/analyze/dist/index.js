@@ -74865,6 +74865,112 @@ function seriesForFunctions(targets, environment, periodSeconds) {
 
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./analytics/alertMemory.ts
+/**
+ * Memory of the shapes of past alerts, so that an event of a kind already alerted on (a reset
+ * of a batch job, a dip a machine makes now and then) is not alerted on again. An alert's shape
+ * is its last `length` values minus a slow level (an EWMA of the previous rows), divided by the
+ * largest absolute deviation among them, which is also the alert's size. A new candidate is
+ * similar to a remembered alert when their sizes are within `sizeRatio` of each other and no
+ * point of the two shapes differs by `tolerance` or more; its similarity is 1 − (largest
+ * difference) / tolerance, the best over the remembered alerts younger than `maxAge` rows.
+ *
+ * @example
+ * const memory = new AlertMemory();
+ * const similarity = memory.similarity(value); // in [0, 1], before observing the row
+ * if (alerted) memory.remember();
+ * memory.observe(value);
+ */
+class AlertMemory {
+    length;
+    tolerance;
+    sizeRatio;
+    capacity;
+    maxAge;
+    alpha;
+    /** The last `length` values (a ring, indexed by row % length). */
+    recent;
+    /** The shape of the row last passed to `similarity`. */
+    candidate;
+    candidateSize = 0;
+    candidateRow = -1;
+    shapes;
+    sizes;
+    rows;
+    remembered = 0;
+    row = 0;
+    level = 0;
+    constructor(options = {}) {
+        this.length = options.length ?? 8;
+        this.tolerance = options.tolerance ?? 0.4;
+        this.sizeRatio = options.sizeRatio ?? 1.5;
+        this.capacity = options.capacity ?? 32;
+        this.maxAge = options.maxAge ?? 8000;
+        this.alpha = 2 / ((options.levelSpan ?? 300) + 1);
+        this.recent = new Float64Array(this.length);
+        this.candidate = new Float64Array(this.length);
+        this.shapes = new Float64Array(this.capacity * this.length);
+        this.sizes = new Float64Array(this.capacity);
+        this.rows = new Float64Array(this.capacity);
+    }
+    /** Similarity in [0, 1] of the shape ending with `value` to a remembered alert's. */
+    similarity(value) {
+        const length = this.length;
+        if (this.row < length)
+            return 0;
+        let size = 0;
+        for (let index = 0; index < length; index += 1) {
+            const point = index === length - 1
+                ? value
+                : this.recent[(this.row - length + 1 + index) % length];
+            const deviation = point - this.level;
+            this.candidate[index] = deviation;
+            size = Math.max(size, Math.abs(deviation));
+        }
+        if (!(size > 0))
+            return 0;
+        for (let index = 0; index < length; index += 1) {
+            this.candidate[index] = this.candidate[index] / size;
+        }
+        this.candidateSize = size;
+        this.candidateRow = this.row;
+        let best = 0;
+        const count = Math.min(this.remembered, this.capacity);
+        for (let alert = 0; alert < count; alert += 1) {
+            const ratio = size / this.sizes[alert];
+            if (this.row - this.rows[alert] > this.maxAge)
+                continue;
+            if (ratio < 1 / this.sizeRatio || ratio > this.sizeRatio)
+                continue;
+            let largest = 0;
+            const offset = alert * length;
+            for (let index = 0; index < length && largest < this.tolerance; index += 1) {
+                const difference = Math.abs(this.candidate[index] - this.shapes[offset + index]);
+                if (difference > largest)
+                    largest = difference;
+            }
+            best = Math.max(best, 1 - largest / this.tolerance);
+        }
+        return best;
+    }
+    /** Remembers the shape of the current row (the one `similarity` was last asked about). */
+    remember() {
+        if (this.candidateRow !== this.row)
+            return;
+        const slot = this.remembered % this.capacity;
+        this.shapes.set(this.candidate, slot * this.length);
+        this.sizes[slot] = this.candidateSize;
+        this.rows[slot] = this.row;
+        this.remembered += 1;
+    }
+    /** Adds the row's value to the recent values and moves the level towards it. */
+    observe(value) {
+        this.recent[this.row % this.length] = value;
+        this.level = this.row === 0 ? value : this.level + this.alpha * (value - this.level);
+        this.row += 1;
+    }
+}
+
 ;// CONCATENATED MODULE: ./analytics/calibration.ts
 const BINS_PER_UNIT = 32;
 const BIN_COUNT = 320;
@@ -75123,6 +75229,82 @@ class EwmaControlChartDetector {
         this.mean += alpha * clipped;
         this.variance = (1 - alpha) * (this.variance + alpha * clipped * clipped);
         this.seen += 1;
+        return surprise;
+    }
+}
+
+;// CONCATENATED MODULE: ./analytics/detectors/rangeBreakout.ts
+/**
+ * Range breakout: how far a value lies outside the range [min, max] of the previous `window`
+ * rows, as a fraction of that range (0 inside it). A new high or a new low over a long history
+ * is rare in a healthy series and is what many incidents look like (a saturated CPU, a
+ * temperature falling below anything seen, a latency above every earlier peak), whatever the
+ * series' noise or seasonality. Scale-free, causal, O(1) amortised per row: two monotonic
+ * queues of row numbers (the candidates for the window's maximum and minimum).
+ *
+ * @example
+ * const detector = new RangeBreakoutDetector({ window: 8000 });
+ * detector.update(timestamp, value); // 0.25: a quarter of the range above the highest value
+ */
+class RangeBreakoutDetector {
+    window;
+    warmup;
+    /** Ring slots are `position & mask` (a power of two above the window: no division per access). */
+    mask;
+    /** Deques (rings) of the candidates for the maximum (values decreasing) and the minimum. */
+    maxValues;
+    maxRows;
+    minValues;
+    minRows;
+    maxHead = 0;
+    maxTail = 0;
+    minHead = 0;
+    minTail = 0;
+    row = 0;
+    constructor(options) {
+        this.window = options.window;
+        this.warmup = Math.max(1, options.warmup ?? 100);
+        const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
+        this.mask = capacity - 1;
+        this.maxValues = new Float64Array(capacity);
+        this.maxRows = new Float64Array(capacity);
+        this.minValues = new Float64Array(capacity);
+        this.minRows = new Float64Array(capacity);
+    }
+    update(_timestamp, value) {
+        const { mask, maxValues, maxRows, minValues, minRows } = this;
+        const row = this.row;
+        const oldest = row - this.window;
+        let maxHead = this.maxHead;
+        let maxTail = this.maxTail;
+        let minHead = this.minHead;
+        let minTail = this.minTail;
+        while (maxHead < maxTail && maxRows[maxHead & mask] < oldest)
+            maxHead += 1;
+        while (minHead < minTail && minRows[minHead & mask] < oldest)
+            minHead += 1;
+        let surprise = 0;
+        if (row >= this.warmup) {
+            const highest = maxValues[maxHead & mask];
+            const lowest = minValues[minHead & mask];
+            if (value > highest || value < lowest) {
+                const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
+                surprise = (value > highest ? value - highest : lowest - value) / range;
+            }
+        }
+        while (maxHead < maxTail && maxValues[(maxTail - 1) & mask] <= value)
+            maxTail -= 1;
+        maxValues[maxTail & mask] = value;
+        maxRows[maxTail & mask] = row;
+        while (minHead < minTail && minValues[(minTail - 1) & mask] >= value)
+            minTail -= 1;
+        minValues[minTail & mask] = value;
+        minRows[minTail & mask] = row;
+        this.maxHead = maxHead;
+        this.maxTail = maxTail + 1;
+        this.minHead = minHead;
+        this.minTail = minTail + 1;
+        this.row = row + 1;
         return surprise;
     }
 }
@@ -75517,6 +75699,104 @@ function locateBucket(season, timestamp) {
     }
     // Epoch day 0 was a Thursday; the offset only names buckets, it does not change forecasts.
     season.bucket = Math.floor((phase / season.periodMs) * season.bucketMeans.length);
+}
+
+;// CONCATENATED MODULE: ./analytics/detectors/seasonalEcho.ts
+const seasonalEcho_DAY_MS = 86_400_000;
+const seasonalEcho_HOUR_MS = 3_600_000;
+/**
+ * Seasonal echo: whether the current deviation happened at the same time of day before. The
+ * deviation is measured from a slow level (an EWMA of the previous rows); for each of the last
+ * `periods` periods, the rows within ±`toleranceMs` of the same time are searched for the
+ * largest deviation on the same side, and the echo of that period is how much of the current
+ * deviation it reached (capped at 1). The familiarity is the weakest echo over the periods: a
+ * nightly job's spike that came yesterday and the day before at about this hour is familiar
+ * (close to 1), a spike as large at an hour when nothing happened is not (0). Not a detector:
+ * the ensemble asks for it only on rows its members find surprising (a binary search and a scan
+ * of the tolerance window per period) and discounts its magnitude members' evidence by it;
+ * `observe` costs a few nanoseconds on every row.
+ *
+ * @example
+ * const echo = new SeasonalEcho();
+ * echo.familiarity(timestamp, value); // in [0, 1], before observing the row
+ * echo.observe(timestamp, value);
+ */
+class SeasonalEcho {
+    periodMs;
+    periods;
+    toleranceMs;
+    capacity;
+    /** Ring slots are `row & mask`: no division per access. */
+    mask;
+    alpha;
+    timestamps;
+    values;
+    count = 0;
+    level = 0;
+    constructor(options = {}) {
+        this.periodMs = options.periodMs ?? seasonalEcho_DAY_MS;
+        this.periods = options.periods ?? 2;
+        this.toleranceMs = options.toleranceMs ?? seasonalEcho_HOUR_MS;
+        this.capacity = 2 ** Math.ceil(Math.log2(Math.max(2, options.capacity ?? 8192)));
+        this.mask = this.capacity - 1;
+        this.alpha = 2 / ((options.levelSpan ?? 300) + 1);
+        this.timestamps = new Float64Array(this.capacity);
+        this.values = new Float64Array(this.capacity);
+    }
+    /** Familiarity in [0, 1] of `value` at `timestamp` (call before `observe` of the same row). */
+    familiarity(timestamp, value) {
+        if (this.count === 0)
+            return 0;
+        const deviation = value - this.level;
+        let familiarity = 1;
+        for (let period = 1; period <= this.periods && familiarity > 0; period += 1) {
+            const reached = this.largestDeviationNear(timestamp - period * this.periodMs, deviation >= 0);
+            if (Number.isNaN(reached))
+                return 0;
+            if (deviation !== 0) {
+                familiarity = Math.min(familiarity, Math.max(0, reached / Math.abs(deviation)));
+            }
+        }
+        return familiarity;
+    }
+    /** Adds a row to the history and moves the level towards it. */
+    observe(timestamp, value) {
+        const slot = this.count & this.mask;
+        this.timestamps[slot] = timestamp;
+        this.values[slot] = value;
+        this.level = this.count === 0 ? value : this.level + this.alpha * (value - this.level);
+        this.count += 1;
+    }
+    /**
+     * The largest deviation from the current level, on the upper (or lower) side, among the kept
+     * rows within ±tolerance of `center`; NaN when no kept row is that close.
+     */
+    largestDeviationNear(center, upper) {
+        const mask = this.mask;
+        const first = Math.max(0, this.count - this.capacity);
+        // The first row after center + tolerance (timestamps ascend).
+        const last = center + this.toleranceMs;
+        let low = first;
+        let high = this.count;
+        while (low < high) {
+            const middle = Math.floor((low + high) / 2);
+            if (this.timestamps[middle & mask] > last)
+                high = middle;
+            else
+                low = middle + 1;
+        }
+        const earliest = center - this.toleranceMs;
+        let reached = Number.NaN;
+        for (let row = low - 1; row >= first; row -= 1) {
+            if (this.timestamps[row & mask] < earliest)
+                break;
+            const deviation = this.values[row & mask] - this.level;
+            const onSide = upper ? deviation : -deviation;
+            if (!(onSide <= reached))
+                reached = onSide;
+        }
+        return reached;
+    }
 }
 
 ;// CONCATENATED MODULE: ./analytics/detectors/keyOrderedIndex.ts
@@ -75919,14 +76199,25 @@ class EpisodeDebouncer {
 /** −ln(10⁻³⁰⁰): one member's evidence is capped where its p-value would underflow. */
 const MAX_EVIDENCE = 690.7755278982137;
 /**
+ * Below this combined evidence (before the discount) a row's probability is at most ~0.013 with six
+ * members, whatever its echo, so the echo is not searched (a binary search and a scan of its
+ * window; under 1 % of rows pass on a noisy daily series).
+ */
+const ECHO_MIN_EVIDENCE = 14;
+/** Rows less likely than this to be anomalous are not compared with past alerts. */
+const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
+/**
  * Combines raw detectors into one score: each member's surprise is calibrated into a p-value on
  * that member's own past, the p-values are combined with Fisher's method
  * (−2 Σ ln pᵢ ~ χ² with 2k degrees of freedom), so agreeing moderate evidence adds up, and the
  * combined p-value is mapped to a probability of anomaly. With a `novelty` member, the other
  * members' evidence counts only in proportion to 1 − p(novelty): magnitude says "large", novelty
  * says "never seen", and an anomaly has to be both (the Fisher p-value of the discounted sum is
- * conservative, as discounting only shrinks it). Finally the episode debouncer keeps
- * only the rising edge of each episode: the score is the probability that this row starts a new
+ * conservative, as discounting only shrinks it). The optional stages, in order: a seasonal
+ * `echo` discounts the magnitude members' evidence when the deviation came at this time on the
+ * previous days; a range `breakout` floors the probability when the value leaves the long-run
+ * range; an `alertMemory` discounts an event shaped like a recent alert. Finally the episode
+ * debouncer keeps only the rising edge of each episode: the score is the probability that this row starts a new
  * anomaly, not that it belongs to one, so an episode alerts once (NAB and on-call people alike
  * count only the first alert; every repeat is noise).
  *
@@ -75939,32 +76230,28 @@ class EnsembleDetector {
     calibrators;
     debouncer;
     novelty;
-    noveltyCalibrator = new TailCalibrator();
+    noveltyCalibrator;
+    echo;
+    echoDiscounted;
+    breakout;
+    breakoutMargin;
+    alertMemory;
+    alertOddsRatio;
     constructor(members, options = {}) {
         this.members = members;
-        this.calibrators = members.map(() => new TailCalibrator());
+        this.calibrators = members.map(() => new TailCalibrator(options.calibration));
+        this.noveltyCalibrator = new TailCalibrator(options.calibration);
         this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
         this.novelty = options.novelty;
+        this.echo = options.echo;
+        this.echoDiscounted = members.map((_, index) => options.echoDiscounted?.[index] === true);
+        this.breakout = options.breakout;
+        this.breakoutMargin = options.breakoutMargin ?? 0.1;
+        this.alertMemory = options.alertMemory;
+        this.alertOddsRatio = options.alertOddsRatio ?? 1;
     }
     update(timestamp, value) {
-        // evidence = −Σ ln pᵢ with pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least
-        // 1/5000, so six cannot underflow) and cost one logarithm for all members.
-        let evidence = 0;
-        let ratio = 1;
-        for (let index = 0; index < this.members.length; index += 1) {
-            const surprise = this.members[index].update(timestamp, value);
-            const calibrator = this.calibrators[index];
-            const memberRatio = calibrator.pValueParts(surprise);
-            const exponent = calibrator.tailExponent;
-            if (exponent < MAX_EVIDENCE - 20) {
-                ratio *= memberRatio;
-                evidence += exponent;
-            }
-            else {
-                evidence += Math.min(MAX_EVIDENCE, exponent - Math.log(memberRatio));
-            }
-        }
-        evidence -= Math.log(ratio);
+        let evidence = this.membersEvidence(timestamp, value);
         let count = this.members.length;
         if (this.novelty !== undefined) {
             const surprise = this.novelty.update(timestamp, value);
@@ -75974,8 +76261,67 @@ class EnsembleDetector {
             evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
             count += 1;
         }
-        const probability = anomalyProbability(fisherCombinedPValue(evidence, count));
-        return this.debouncer.shape(probability);
+        let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+        if (this.breakout !== undefined) {
+            const breakout = this.breakout.update(timestamp, value);
+            if (breakout > 0) {
+                probability = Math.max(probability, breakout / (breakout + this.breakoutMargin));
+            }
+        }
+        return this.alertScore(probability, value);
+    }
+    /** −Σ ln pᵢ over the members, the magnitude members discounted by the seasonal echo. */
+    membersEvidence(timestamp, value) {
+        // pᵢ = ratioᵢ·e^(−xᵢ): the ratios are multiplied (each is at least 1/5000, so six cannot
+        // underflow) and cost one logarithm for all members; the members the echo discounts are
+        // also summed apart, for the rare row that needs it.
+        let evidence = 0;
+        let ratio = 1;
+        let discounted = 0;
+        let discountedRatio = 1;
+        for (let index = 0; index < this.members.length; index += 1) {
+            const surprise = this.members[index].update(timestamp, value);
+            const calibrator = this.calibrators[index];
+            const memberRatio = calibrator.pValueParts(surprise);
+            const exponent = calibrator.tailExponent;
+            const memberEvidence = exponent < MAX_EVIDENCE - 20
+                ? exponent
+                : Math.min(MAX_EVIDENCE, exponent - Math.log(memberRatio));
+            const factor = exponent < MAX_EVIDENCE - 20 ? memberRatio : 1;
+            evidence += memberEvidence;
+            ratio *= factor;
+            if (this.echoDiscounted[index] === true) {
+                discounted += memberEvidence;
+                discountedRatio *= factor;
+            }
+        }
+        evidence -= Math.log(ratio);
+        if (this.echo !== undefined && evidence > ECHO_MIN_EVIDENCE) {
+            discounted -= Math.log(discountedRatio);
+            if (discounted > 0) {
+                const familiarity = this.echo.familiarity(timestamp, value);
+                evidence -= discounted * familiarity * familiarity;
+            }
+        }
+        this.echo?.observe(timestamp, value);
+        return evidence;
+    }
+    /** The reported score: discounted by the alert memory, debounced, then on the odds scale. */
+    alertScore(probability, value) {
+        const memory = this.alertMemory;
+        let score;
+        if (memory === undefined) {
+            score = this.debouncer.shape(probability);
+        }
+        else {
+            const similarity = probability > ALERT_MEMORY_MIN_PROBABILITY ? memory.similarity(value) : 0;
+            score = this.debouncer.shape(probability * (1 - similarity));
+            if (probability >= 0.5 && score > 0)
+                memory.remember();
+            memory.observe(value);
+        }
+        const odds = this.alertOddsRatio;
+        return odds === 1 || score === 0 ? score : (odds * score) / (1 + (odds - 1) * score);
     }
 }
 /** P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!. */
@@ -76019,6 +76365,9 @@ class errors_SeriesInputError extends Error {
 
 
 
+
+
+
 /**
  * The one configuration used for every series (no per-series tuning). Windows are in rows.
  */
@@ -76043,21 +76392,40 @@ function createDetector_createDetector(name = "ensemble") {
     return new CalibratedDetector(createRawDetectors[name]());
 }
 /**
- * The ensemble of every raw detector, novelty as one more Fisher member; `options` exist for
- * benchmarking alternatives. The familiarity discount (novelty weighting the others' evidence)
- * scores 60.93 on NAB against 58.99 but is off by default: novelty is judged at the end of each
- * 4-row block, so on a familiar-looking series it silenced a huge spike on its own row and
- * alerted three rows late — an ops alert must come on the row that shows the problem.
+ * The ensemble of every raw detector, with the seasonal echo, the range breakout and the alert
+ * memory on (NAB 76.24 with the threshold optimised, 59.03 at 0.5; bench/nab/README.md). Options
+ * exist for benchmarking alternatives. The familiarity discount (novelty weighting the others'
+ * evidence) is off: novelty is judged at the end of each 4-row block, so on a familiar-looking
+ * series it silenced a huge spike on its own row and alerted three rows late.
  *
  * @example
- * const detector = createEnsemble({ familiarityDiscount: true }); // the NAB-tuned variant
+ * const detector = createEnsemble({ rememberAlerts: false }); // every similar event alerts
  */
 function createEnsemble(options = {}) {
     const names = options.members ?? Object.keys(createRawDetectors);
     const discount = options.familiarityDiscount === true && names.includes("novelty");
     const members = discount ? names.filter((name) => name !== "novelty") : names;
-    return new EnsembleDetector(members.map((name) => createRawDetectors[name]()), { ...options, ...(discount ? { novelty: createRawDetectors.novelty() } : {}) });
+    const ensembleOptions = {
+        debounceHalfLife: options.debounceHalfLife ?? 70,
+        calibration: { memory: options.calibrationMemory ?? 50_000 },
+        breakoutMargin: options.breakoutMargin ?? 0.1,
+        alertOddsRatio: options.alertOddsRatio ?? 1,
+        ...(discount ? { novelty: createRawDetectors.novelty() } : {}),
+        ...(options.seasonalEcho === false
+            ? {}
+            : {
+                echo: new SeasonalEcho({ toleranceMs: (options.echoToleranceMinutes ?? 90) * 60_000 }),
+                echoDiscounted: members.map((name) => MAGNITUDE_MEMBERS.includes(name)),
+            }),
+        ...(options.rangeBreakout === false
+            ? {}
+            : { breakout: new RangeBreakoutDetector({ window: options.breakoutWindow ?? 8000 }) }),
+        ...(options.rememberAlerts === false ? {} : { alertMemory: new AlertMemory() }),
+    };
+    return new EnsembleDetector(members.map((name) => createRawDetectors[name]()), ensembleOptions);
 }
+/** Members that score the size of the current value's deviation (what a seasonal echo explains). */
+const MAGNITUDE_MEMBERS = ["robust-z", "ewma", "seasonal"];
 /**
  * Validates a detector name from the command line.
  *
