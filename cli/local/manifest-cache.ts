@@ -148,8 +148,8 @@ function cacheFileFor(dir: string, env: NodeJS.ProcessEnv): string {
 
 /**
  * Name, size and mtime of each .sql file, or undefined when the folder cannot be listed. With
- * `yieldEvery` (files), lets the event loop run between batches of stats (sync stats are several times
- * cheaper than async ones, but a connection being set up meanwhile needs its replies sent).
+ * `yieldEvery` (files), lets the event loop run between batches of stats: they stay synchronous
+ * (no promise per file), but a connection being set up meanwhile needs its replies sent.
  */
 async function snapshotOf(dir: string, { yieldEvery = 0 } = {}): Promise<string | undefined> {
   // Joined by hand: path.join normalises character by character, 500 times per `status`.
