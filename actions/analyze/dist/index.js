@@ -76392,14 +76392,14 @@ function createDetector_createDetector(name = "ensemble") {
     return new CalibratedDetector(createRawDetectors[name]());
 }
 /**
- * The ensemble of every raw detector, with the seasonal echo, the range breakout and the alert
- * memory on (NAB 76.24 with the threshold optimised, 59.03 at 0.5; bench/nab/README.md). Options
+ * The ensemble of every raw detector, with the seasonal echo and the range breakout on, the alert
+ * memory off (NAB 74.07 with the threshold optimised, 58.39 at 0.5; bench/nab/README.md). Options
  * exist for benchmarking alternatives. The familiarity discount (novelty weighting the others'
  * evidence) is off: novelty is judged at the end of each 4-row block, so on a familiar-looking
  * series it silenced a huge spike on its own row and alerted three rows late.
  *
  * @example
- * const detector = createEnsemble({ rememberAlerts: false }); // every similar event alerts
+ * const detector = createEnsemble({ rememberAlerts: true }); // a repeat of an alerted event does not
  */
 function createEnsemble(options = {}) {
     const names = options.members ?? Object.keys(createRawDetectors);
@@ -76420,7 +76420,7 @@ function createEnsemble(options = {}) {
         ...(options.rangeBreakout === false
             ? {}
             : { breakout: new RangeBreakoutDetector({ window: options.breakoutWindow ?? 8000 }) }),
-        ...(options.rememberAlerts === false ? {} : { alertMemory: new AlertMemory() }),
+        ...(options.rememberAlerts === true ? { alertMemory: new AlertMemory() } : {}),
     };
     return new EnsembleDetector(members.map((name) => createRawDetectors[name]()), ensembleOptions);
 }
