@@ -6,7 +6,11 @@ import { CusumDetector } from "../../analytics/detectors/cusum.ts";
 import { KeyOrderedIndex } from "../../analytics/detectors/keyOrderedIndex.ts";
 import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
 import { SubsequenceNoveltyDetector } from "../../analytics/detectors/subsequenceNovelty.ts";
-import { EnsembleDetector } from "../../analytics/ensemble.ts";
+import {
+  EnsembleDetector,
+  fisherCombinedPValue,
+  quietEvidenceLimit,
+} from "../../analytics/ensemble.ts";
 import { EpisodeDebouncer } from "../../analytics/episodeDebouncer.ts";
 import { RollingOrderStatistics } from "../../analytics/rollingOrderStatistics.ts";
 import { parseTimestamp } from "../../analytics/timestamp.ts";
@@ -223,6 +227,26 @@ describe("EnsembleDetector", () => {
       // Assess
       if (side === "below") expect(scores[1000]).toBeLessThan(bound);
       else expect(scores[1000]).toBeGreaterThan(bound);
+    },
+  );
+});
+
+describe("quietEvidenceLimit", () => {
+  it.each([1, 2, 5, 6, 7])(
+    "keeps the Fisher p-value of %i members at or above 1/e up to the limit, and only just",
+    (count) => {
+      // Prepare
+      const limit = quietEvidenceLimit(count);
+      const random = seededRandom(count);
+      const evidences = [0, limit, limit * (1 - 1e-15), limit * (1 - 1e-12)];
+      for (let index = 0; index < 5000; index += 1) evidences.push(random() * limit);
+      // Act
+      const lowest = Math.min(
+        ...evidences.map((evidence) => fisherCombinedPValue(evidence, count)),
+      );
+      // Assess: the shortcut answers as the p-value would, and gives up little of the range.
+      expect(lowest).toBeGreaterThanOrEqual(1 / Math.E);
+      expect(fisherCombinedPValue(limit * (1 + 1e-5), count)).toBeLessThan(1 / Math.E);
     },
   );
 });
