@@ -1,6 +1,10 @@
 import { median, medianAbsoluteDeviation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { anomalyProbability, TailCalibrator } from "../../analytics/calibration.ts";
+import {
+  anomalyProbability,
+  highestBinReaching,
+  TailCalibrator,
+} from "../../analytics/calibration.ts";
 import { SeriesCsvParser } from "../../analytics/csv.ts";
 import { CusumDetector } from "../../analytics/detectors/cusum.ts";
 import { KeyOrderedIndex } from "../../analytics/detectors/keyOrderedIndex.ts";
@@ -249,6 +253,28 @@ describe("quietEvidenceLimit", () => {
       expect(fisherCombinedPValue(limit * (1 + 1e-5), count)).toBeLessThan(1 / Math.E);
     },
   );
+});
+
+describe("highestBinReaching", () => {
+  it("finds the highest bin whose tail mass reaches the target from any starting bin", () => {
+    const random = seededRandom(17);
+    for (let trial = 0; trial < 2000; trial += 1) {
+      // Prepare: tail masses that only grow towards bin 0, with runs of equal values.
+      const highestBin = Math.floor(random() * 40);
+      const tailMass = new Float64Array(highestBin + 2);
+      let running = 0;
+      for (let bin = highestBin; bin >= 0; bin -= 1) {
+        running += random() < 0.4 ? 0 : Math.round(random() * 4);
+        tailMass[bin] = running;
+      }
+      const target = random() < 0.1 ? running + 1 : Math.round(random() * running);
+      const hint = Math.floor(random() * (highestBin + 10));
+      let expected = highestBin;
+      while (expected > 0 && (tailMass[expected] as number) < target) expected -= 1;
+      // Act / Assess
+      expect(highestBinReaching(tailMass, target, highestBin, hint)).toBe(expected);
+    }
+  });
 });
 
 describe("EpisodeDebouncer", () => {
