@@ -120,8 +120,12 @@ export class TailCalibrator {
     this.snapshotTotal = running;
     // Threshold: the lower edge of the bin where the upper tail first holds (1 − q) of the mass.
     const target = (1 - this.tailQuantile) * running;
-    let thresholdBin = this.highestBin;
-    while (thresholdBin > 0 && (this.tailMass[thresholdBin] as number) < target) thresholdBin -= 1;
+    const thresholdBin = highestBinReaching(
+      this.tailMass,
+      target,
+      this.highestBin,
+      this.thresholdBin,
+    );
     this.thresholdBin = thresholdBin;
     this.threshold = thresholdBin / BINS_PER_UNIT;
     this.thresholdMass = this.tailMass[thresholdBin] as number;
@@ -132,6 +136,29 @@ export class TailCalibrator {
     // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.
     this.tailScale = Math.max(1 / BINS_PER_UNIT, excessSum / Math.max(this.thresholdMass, 1e-12));
   }
+}
+
+/**
+ * The highest bin in [0, `highestBin`] whose tail mass is ≥ `target`, or 0 when none is. Tail
+ * masses only grow towards lower bins, so the answer is found by walking from `hint` (the last
+ * answer, which moves little between refreshes) instead of down from `highestBin`.
+ *
+ * @example
+ * highestBinReaching(Float64Array.of(10, 6, 3, 1), 3, 3, 0); // 2
+ */
+export function highestBinReaching(
+  tailMass: Float64Array,
+  target: number,
+  highestBin: number,
+  hint: number,
+): number {
+  let bin = Math.max(0, Math.min(hint, highestBin));
+  if ((tailMass[bin] as number) >= target) {
+    while (bin < highestBin && (tailMass[bin + 1] as number) >= target) bin += 1;
+  } else {
+    while (bin > 0 && (tailMass[bin] as number) < target) bin -= 1;
+  }
+  return bin;
 }
 
 /** Prior probability that a row is anomalous, fixed before any benchmark was run (1 in 1000). */

@@ -1,5 +1,10 @@
 import type { AlertMemory } from "./alertMemory.ts";
-import { anomalyProbability, TailCalibrator, type TailCalibratorOptions } from "./calibration.ts";
+import {
+  ANOMALY_PRIOR,
+  anomalyProbability,
+  TailCalibrator,
+  type TailCalibratorOptions,
+} from "./calibration.ts";
 import type { SeasonalEcho } from "./detectors/seasonalEcho.ts";
 import { EpisodeDebouncer } from "./episodeDebouncer.ts";
 import type { StreamingDetector } from "./types.ts";
@@ -87,6 +92,8 @@ export class EnsembleDetector implements StreamingDetector {
   private readonly breakoutMargin: number;
   private readonly alertMemory: AlertMemory | undefined;
   private readonly alertOddsRatio: number;
+  /** Combined evidence up to which the Fisher p-value is surely ≥ 1/e (see `quietEvidenceLimit`). */
+  private readonly quietEvidence: number;
 
   constructor(
     private readonly members: readonly StreamingDetector[],
@@ -102,6 +109,7 @@ export class EnsembleDetector implements StreamingDetector {
     this.breakoutMargin = options.breakoutMargin ?? 0.1;
     this.alertMemory = options.alertMemory;
     this.alertOddsRatio = options.alertOddsRatio ?? 1;
+    this.quietEvidence = quietEvidenceLimit(members.length + (this.novelty === undefined ? 0 : 1));
   }
 
   update(timestamp: number, value: number): number {
@@ -118,7 +126,12 @@ export class EnsembleDetector implements StreamingDetector {
       evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
       count += 1;
     }
-    let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+    // Most rows carry little evidence: their p-value is ≥ 1/e, which anomalyProbability maps to
+    // the prior whatever its exact value, so the p-value (an exponential) is not computed.
+    let probability =
+      evidence <= this.quietEvidence
+        ? ANOMALY_PRIOR
+        : anomalyProbability(fisherCombinedPValue(evidence, count));
     if (this.breakout !== undefined) {
       const breakout = this.breakout.update(timestamp, value);
       if (breakout > 0) {
@@ -183,8 +196,38 @@ export class EnsembleDetector implements StreamingDetector {
   }
 }
 
-/** P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!. */
-function fisherCombinedPValue(evidence: number, count: number): number {
+/**
+ * An evidence up to which the computed Fisher p-value of `count` members is ≥ 1/e: the point
+ * where it crosses 1/e, lowered by a relative 10⁻⁶. The p-value falls as the evidence grows, and
+ * across that margin it moves by ~10⁻⁶ of itself, far above its rounding error (~10⁻¹⁵), so
+ * every evidence up to the limit has a computed p-value ≥ 1/e. Returns −1 (no row qualifies)
+ * should the margin check at the limit fail.
+ *
+ * @example
+ * quietEvidenceLimit(6); // ≈ 6.508: fisherCombinedPValue(6.5, 6) ≥ 1/e
+ */
+export function quietEvidenceLimit(count: number): number {
+  const threshold = 1 / Math.E;
+  let low = 0;
+  let high = 1;
+  while (fisherCombinedPValue(high, count) >= threshold) high *= 2;
+  for (let step = 0; step < 100; step += 1) {
+    const middle = (low + high) / 2;
+    if (fisherCombinedPValue(middle, count) >= threshold) low = middle;
+    else high = middle;
+  }
+  const limit = low * (1 - 1e-6);
+  if (!(fisherCombinedPValue(limit, count) >= threshold * (1 + 1e-9))) return -1;
+  return limit;
+}
+
+/**
+ * P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!.
+ *
+ * @example
+ * fisherCombinedPValue(-Math.log(0.01), 1); // 0.01
+ */
+export function fisherCombinedPValue(evidence: number, count: number): number {
   let term = 1;
   let sum = 1;
   for (let j = 1; j < count; j += 1) {

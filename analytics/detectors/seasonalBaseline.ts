@@ -66,7 +66,10 @@ export class SeasonalBaselineDetector implements StreamingDetector {
 
   update(timestamp: number, value: number): number {
     this.trackSamplingInterval(timestamp);
-    for (const season of this.seasons) locateBucket(season, timestamp);
+    const seasons = this.seasons;
+    for (let index = 0; index < seasons.length; index += 1) {
+      locateBucket(seasons[index] as SeasonModel, timestamp);
+    }
     const season = this.pickSeason();
     let surprise = 0;
     if (season !== undefined) {
@@ -79,7 +82,8 @@ export class SeasonalBaselineDetector implements StreamingDetector {
 
   private pickSeason(): SeasonModel | undefined {
     let best: SeasonModel | undefined;
-    for (const season of this.seasons) {
+    for (let index = 0; index < this.seasons.length; index += 1) {
+      const season = this.seasons[index] as SeasonModel;
       const covered = this.previousTimestamp - this.firstTimestamp >= 2 * season.periodMs;
       const explains = season.squaredError <= (1 - this.minimumExplained) * this.levelSquaredError;
       if (covered && explains && (best === undefined || season.squaredError < best.squaredError)) {
@@ -96,7 +100,8 @@ export class SeasonalBaselineDetector implements StreamingDetector {
       this.levelSquaredError += memory * (levelError * levelError - this.levelSquaredError);
     }
     if (this.seen % 64 === 0) this.refreshBucketWeights();
-    for (const season of this.seasons) {
+    for (let index = 0; index < this.seasons.length; index += 1) {
+      const season = this.seasons[index] as SeasonModel;
       const bucket = season.bucket;
       const seen = season.bucketSeen[bucket] as number;
       // Until a bucket has data, its forecast is as good as the level forecast.
@@ -114,7 +119,8 @@ export class SeasonalBaselineDetector implements StreamingDetector {
   /** How many rows fall in one bucket per period depends on the sampling interval; so do the weights. */
   private refreshBucketWeights(): void {
     const interval = Math.exp(this.meanLogInterval);
-    for (const season of this.seasons) {
+    for (let index = 0; index < this.seasons.length; index += 1) {
+      const season = this.seasons[index] as SeasonModel;
       const rowsPerBucketVisit = Number.isFinite(interval)
         ? Math.max(1, season.periodMs / season.bucketMeans.length / interval)
         : 1;

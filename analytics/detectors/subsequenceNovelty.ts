@@ -170,6 +170,9 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
     const keys = index.keys;
     const ids = index.ids;
     const queryMean = this.means[queryStart] as number;
+    const querySlope = this.slopes[queryStart] as number;
+    const queryResidualNorm = this.residualNorms[queryStart] as number;
+    const querySlack = this.roundingSlacks[queryStart] as number;
     // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
     const boundScale = length * (1 - 1e-9);
     const middle = index.lowerBound(queryMean);
@@ -177,7 +180,15 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
       const gap = queryMean - (keys[position] as number);
       if (!(boundScale * gap * gap < best)) break;
       const start = ids[position] as number;
-      const distance = this.boundedDistance(queryStart, start, best);
+      const distance = this.boundedDistance(
+        queryStart,
+        queryMean,
+        querySlope,
+        queryResidualNorm,
+        querySlack,
+        start,
+        best,
+      );
       if (distance < best) {
         best = distance;
         bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -187,7 +198,15 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
       const gap = (keys[position] as number) - queryMean;
       if (!(boundScale * gap * gap < best)) break;
       const start = ids[position] as number;
-      const distance = this.boundedDistance(queryStart, start, best);
+      const distance = this.boundedDistance(
+        queryStart,
+        queryMean,
+        querySlope,
+        queryResidualNorm,
+        querySlack,
+        start,
+        best,
+      );
       if (distance < best) {
         best = distance;
         bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -201,20 +220,23 @@ export class SubsequenceNoveltyDetector implements StreamingDetector {
    * `squaredDistance`, or a lower bound ≥ `bound` without reading the points when the shape
    * summaries of `describeShape` already show the distance reaches `bound` (the summaries'
    * bound is shaved by their rounding slacks and a relative 1e-9, so it never exceeds the
-   * distance as computed).
+   * distance as computed). The query's summaries come in as arguments, read once per search.
    */
-  private boundedDistance(queryStart: number, start: number, bound: number): number {
-    const gap = (this.means[start] as number) - (this.means[queryStart] as number);
-    const slack =
-      (this.roundingSlacks[queryStart] as number) + (this.roundingSlacks[start] as number);
-    const slopeGap = Math.max(
-      0,
-      Math.abs((this.slopes[start] as number) - (this.slopes[queryStart] as number)) - slack,
-    );
+  private boundedDistance(
+    queryStart: number,
+    queryMean: number,
+    querySlope: number,
+    queryResidualNorm: number,
+    querySlack: number,
+    start: number,
+    bound: number,
+  ): number {
+    const gap = (this.means[start] as number) - queryMean;
+    const slack = querySlack + (this.roundingSlacks[start] as number);
+    const slopeGap = Math.max(0, Math.abs((this.slopes[start] as number) - querySlope) - slack);
     const residualGap = Math.max(
       0,
-      Math.abs((this.residualNorms[start] as number) - (this.residualNorms[queryStart] as number)) -
-        slack,
+      Math.abs((this.residualNorms[start] as number) - queryResidualNorm) - slack,
     );
     const shapeBound =
       this.length * (1 - 1e-9) * gap * gap + slopeGap * slopeGap + residualGap * residualGap;

@@ -1,12 +1,20 @@
 import { median, medianAbsoluteDeviation } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import { anomalyProbability, TailCalibrator } from "../../analytics/calibration.ts";
+import {
+  anomalyProbability,
+  highestBinReaching,
+  TailCalibrator,
+} from "../../analytics/calibration.ts";
 import { SeriesCsvParser } from "../../analytics/csv.ts";
 import { CusumDetector } from "../../analytics/detectors/cusum.ts";
 import { KeyOrderedIndex } from "../../analytics/detectors/keyOrderedIndex.ts";
 import { SeasonalBaselineDetector } from "../../analytics/detectors/seasonalBaseline.ts";
 import { SubsequenceNoveltyDetector } from "../../analytics/detectors/subsequenceNovelty.ts";
-import { EnsembleDetector } from "../../analytics/ensemble.ts";
+import {
+  EnsembleDetector,
+  fisherCombinedPValue,
+  quietEvidenceLimit,
+} from "../../analytics/ensemble.ts";
 import { EpisodeDebouncer } from "../../analytics/episodeDebouncer.ts";
 import { RollingOrderStatistics } from "../../analytics/rollingOrderStatistics.ts";
 import { parseTimestamp } from "../../analytics/timestamp.ts";
@@ -225,6 +233,48 @@ describe("EnsembleDetector", () => {
       else expect(scores[1000]).toBeGreaterThan(bound);
     },
   );
+});
+
+describe("quietEvidenceLimit", () => {
+  it.each([1, 2, 5, 6, 7])(
+    "keeps the Fisher p-value of %i members at or above 1/e up to the limit, and only just",
+    (count) => {
+      // Prepare
+      const limit = quietEvidenceLimit(count);
+      const random = seededRandom(count);
+      const evidences = [0, limit, limit * (1 - 1e-15), limit * (1 - 1e-12)];
+      for (let index = 0; index < 5000; index += 1) evidences.push(random() * limit);
+      // Act
+      const lowest = Math.min(
+        ...evidences.map((evidence) => fisherCombinedPValue(evidence, count)),
+      );
+      // Assess: the shortcut answers as the p-value would, and gives up little of the range.
+      expect(lowest).toBeGreaterThanOrEqual(1 / Math.E);
+      expect(fisherCombinedPValue(limit * (1 + 1e-5), count)).toBeLessThan(1 / Math.E);
+    },
+  );
+});
+
+describe("highestBinReaching", () => {
+  it("finds the highest bin whose tail mass reaches the target from any starting bin", () => {
+    const random = seededRandom(17);
+    for (let trial = 0; trial < 2000; trial += 1) {
+      // Prepare: tail masses that only grow towards bin 0, with runs of equal values.
+      const highestBin = Math.floor(random() * 40);
+      const tailMass = new Float64Array(highestBin + 2);
+      let running = 0;
+      for (let bin = highestBin; bin >= 0; bin -= 1) {
+        running += random() < 0.4 ? 0 : Math.round(random() * 4);
+        tailMass[bin] = running;
+      }
+      const target = random() < 0.1 ? running + 1 : Math.round(random() * running);
+      const hint = Math.floor(random() * (highestBin + 10));
+      let expected = highestBin;
+      while (expected > 0 && (tailMass[expected] as number) < target) expected -= 1;
+      // Act / Assess
+      expect(highestBinReaching(tailMass, target, highestBin, hint)).toBe(expected);
+    }
+  });
 });
 
 describe("EpisodeDebouncer", () => {

@@ -147,4 +147,41 @@ describe("ScoredCsvWriter", () => {
     expect(outputs[0]).toBe(`timestamp,value,anomaly_score\n${expected.join("")}`);
     expect(outputs[1]).toBe(outputs[0]);
   });
+
+  it("copies every line byte for byte, whatever its length, offset and input buffer", async () => {
+    // Prepare: lines of 1 to 80 bytes at every offset of a few input buffers, some shared.
+    const random = seededRandom(12);
+    const inputs = Array.from({ length: 5 }, () =>
+      Buffer.from(Array.from({ length: 300 }, () => 32 + Math.floor(random() * 90))),
+    );
+    const rows = Array.from({ length: 5000 }, (_, index) => {
+      const bytes = inputs[index % 3 === 0 ? 0 : index % inputs.length] as Buffer;
+      const length = 1 + (index % 80);
+      const start = Math.floor(random() * (bytes.length - length));
+      return { bytes, start, end: start + length };
+    });
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        callback();
+      },
+    });
+    const writer = new ScoredCsvWriter(sink);
+    // Act
+    for (const { bytes, start, end } of rows) writer.appendRow(bytes, start, end, 0.5);
+    await writer.flush();
+    // Assess
+    const expected = rows.map(({ bytes, start, end }) =>
+      Buffer.concat([bytes.subarray(start, end), Buffer.from(",0.5\n")]),
+    );
+    const actual = Buffer.concat(chunks);
+    const wanted = Buffer.concat([Buffer.from("timestamp,value,anomaly_score\n"), ...expected]);
+    // The offset of the first wrong byte (a diff of the whole output would take minutes).
+    const firstDifference = wanted.findIndex((byte, index) => actual[index] !== byte);
+    expect({ length: actual.length, firstDifference }).toEqual({
+      length: wanted.length,
+      firstDifference: -1,
+    });
+  });
 });
