@@ -75078,9 +75078,7 @@ class TailCalibrator {
         this.snapshotTotal = running;
         // Threshold: the lower edge of the bin where the upper tail first holds (1 − q) of the mass.
         const target = (1 - this.tailQuantile) * running;
-        let thresholdBin = this.highestBin;
-        while (thresholdBin > 0 && this.tailMass[thresholdBin] < target)
-            thresholdBin -= 1;
+        const thresholdBin = highestBinReaching(this.tailMass, target, this.highestBin, this.thresholdBin);
         this.thresholdBin = thresholdBin;
         this.threshold = thresholdBin / BINS_PER_UNIT;
         this.thresholdMass = this.tailMass[thresholdBin];
@@ -75091,6 +75089,26 @@ class TailCalibrator {
         // Mean excess of an exponential; floored at one bin so a degenerate history stays finite.
         this.tailScale = Math.max(1 / BINS_PER_UNIT, excessSum / Math.max(this.thresholdMass, 1e-12));
     }
+}
+/**
+ * The highest bin in [0, `highestBin`] whose tail mass is ≥ `target`, or 0 when none is. Tail
+ * masses only grow towards lower bins, so the answer is found by walking from `hint` (the last
+ * answer, which moves little between refreshes) instead of down from `highestBin`.
+ *
+ * @example
+ * highestBinReaching(Float64Array.of(10, 6, 3, 1), 3, 3, 0); // 2
+ */
+function highestBinReaching(tailMass, target, highestBin, hint) {
+    let bin = Math.max(0, Math.min(hint, highestBin));
+    if (tailMass[bin] >= target) {
+        while (bin < highestBin && tailMass[bin + 1] >= target)
+            bin += 1;
+    }
+    else {
+        while (bin > 0 && tailMass[bin] < target)
+            bin -= 1;
+    }
+    return bin;
 }
 /** Prior probability that a row is anomalous, fixed before any benchmark was run (1 in 1000). */
 const ANOMALY_PRIOR = 1e-3;
@@ -75606,8 +75624,10 @@ class SeasonalBaselineDetector {
     }
     update(timestamp, value) {
         this.trackSamplingInterval(timestamp);
-        for (const season of this.seasons)
-            locateBucket(season, timestamp);
+        const seasons = this.seasons;
+        for (let index = 0; index < seasons.length; index += 1) {
+            locateBucket(seasons[index], timestamp);
+        }
         const season = this.pickSeason();
         let surprise = 0;
         if (season !== undefined) {
@@ -75619,7 +75639,8 @@ class SeasonalBaselineDetector {
     }
     pickSeason() {
         let best;
-        for (const season of this.seasons) {
+        for (let index = 0; index < this.seasons.length; index += 1) {
+            const season = this.seasons[index];
             const covered = this.previousTimestamp - this.firstTimestamp >= 2 * season.periodMs;
             const explains = season.squaredError <= (1 - this.minimumExplained) * this.levelSquaredError;
             if (covered && explains && (best === undefined || season.squaredError < best.squaredError)) {
@@ -75636,7 +75657,8 @@ class SeasonalBaselineDetector {
         }
         if (this.seen % 64 === 0)
             this.refreshBucketWeights();
-        for (const season of this.seasons) {
+        for (let index = 0; index < this.seasons.length; index += 1) {
+            const season = this.seasons[index];
             const bucket = season.bucket;
             const seen = season.bucketSeen[bucket];
             // Until a bucket has data, its forecast is as good as the level forecast.
@@ -75653,7 +75675,8 @@ class SeasonalBaselineDetector {
     /** How many rows fall in one bucket per period depends on the sampling interval; so do the weights. */
     refreshBucketWeights() {
         const interval = Math.exp(this.meanLogInterval);
-        for (const season of this.seasons) {
+        for (let index = 0; index < this.seasons.length; index += 1) {
+            const season = this.seasons[index];
             const rowsPerBucketVisit = Number.isFinite(interval)
                 ? Math.max(1, season.periodMs / season.bucketMeans.length / interval)
                 : 1;
@@ -76079,6 +76102,9 @@ class SubsequenceNoveltyDetector {
         const keys = index.keys;
         const ids = index.ids;
         const queryMean = this.means[queryStart];
+        const querySlope = this.slopes[queryStart];
+        const queryResidualNorm = this.residualNorms[queryStart];
+        const querySlack = this.roundingSlacks[queryStart];
         // The bound is shaved by a relative 1e-9 so rounding can never prune the true nearest.
         const boundScale = length * (1 - 1e-9);
         const middle = index.lowerBound(queryMean);
@@ -76087,7 +76113,7 @@ class SubsequenceNoveltyDetector {
             if (!(boundScale * gap * gap < best))
                 break;
             const start = ids[position];
-            const distance = this.boundedDistance(queryStart, start, best);
+            const distance = this.boundedDistance(queryStart, queryMean, querySlope, queryResidualNorm, querySlack, start, best);
             if (distance < best) {
                 best = distance;
                 bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -76098,7 +76124,7 @@ class SubsequenceNoveltyDetector {
             if (!(boundScale * gap * gap < best))
                 break;
             const start = ids[position];
-            const distance = this.boundedDistance(queryStart, start, best);
+            const distance = this.boundedDistance(queryStart, queryMean, querySlope, queryResidualNorm, querySlack, start, best);
             if (distance < best) {
                 best = distance;
                 bestOffset = start < queryStart ? queryStart - start : queryStart - start + capacity;
@@ -76111,14 +76137,13 @@ class SubsequenceNoveltyDetector {
      * `squaredDistance`, or a lower bound ≥ `bound` without reading the points when the shape
      * summaries of `describeShape` already show the distance reaches `bound` (the summaries'
      * bound is shaved by their rounding slacks and a relative 1e-9, so it never exceeds the
-     * distance as computed).
+     * distance as computed). The query's summaries come in as arguments, read once per search.
      */
-    boundedDistance(queryStart, start, bound) {
-        const gap = this.means[start] - this.means[queryStart];
-        const slack = this.roundingSlacks[queryStart] + this.roundingSlacks[start];
-        const slopeGap = Math.max(0, Math.abs(this.slopes[start] - this.slopes[queryStart]) - slack);
-        const residualGap = Math.max(0, Math.abs(this.residualNorms[start] - this.residualNorms[queryStart]) -
-            slack);
+    boundedDistance(queryStart, queryMean, querySlope, queryResidualNorm, querySlack, start, bound) {
+        const gap = this.means[start] - queryMean;
+        const slack = querySlack + this.roundingSlacks[start];
+        const slopeGap = Math.max(0, Math.abs(this.slopes[start] - querySlope) - slack);
+        const residualGap = Math.max(0, Math.abs(this.residualNorms[start] - queryResidualNorm) - slack);
         const shapeBound = this.length * (1 - 1e-9) * gap * gap + slopeGap * slopeGap + residualGap * residualGap;
         return shapeBound >= bound ? shapeBound : this.squaredDistance(queryStart, start, bound);
     }
@@ -76237,6 +76262,8 @@ class EnsembleDetector {
     breakoutMargin;
     alertMemory;
     alertOddsRatio;
+    /** Combined evidence up to which the Fisher p-value is surely ≥ 1/e (see `quietEvidenceLimit`). */
+    quietEvidence;
     constructor(members, options = {}) {
         this.members = members;
         this.calibrators = members.map(() => new TailCalibrator(options.calibration));
@@ -76249,6 +76276,7 @@ class EnsembleDetector {
         this.breakoutMargin = options.breakoutMargin ?? 0.1;
         this.alertMemory = options.alertMemory;
         this.alertOddsRatio = options.alertOddsRatio ?? 1;
+        this.quietEvidence = quietEvidenceLimit(members.length + (this.novelty === undefined ? 0 : 1));
     }
     update(timestamp, value) {
         let evidence = this.membersEvidence(timestamp, value);
@@ -76261,7 +76289,11 @@ class EnsembleDetector {
             evidence = noveltyEvidence + (1 - noveltyPValue) * evidence;
             count += 1;
         }
-        let probability = anomalyProbability(fisherCombinedPValue(evidence, count));
+        // Most rows carry little evidence: their p-value is ≥ 1/e, which anomalyProbability maps to
+        // the prior whatever its exact value, so the p-value (an exponential) is not computed.
+        let probability = evidence <= this.quietEvidence
+            ? ANOMALY_PRIOR
+            : anomalyProbability(fisherCombinedPValue(evidence, count));
         if (this.breakout !== undefined) {
             const breakout = this.breakout.update(timestamp, value);
             if (breakout > 0) {
@@ -76324,7 +76356,40 @@ class EnsembleDetector {
         return odds === 1 || score === 0 ? score : (odds * score) / (1 + (odds - 1) * score);
     }
 }
-/** P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!. */
+/**
+ * An evidence up to which the computed Fisher p-value of `count` members is ≥ 1/e: the point
+ * where it crosses 1/e, lowered by a relative 10⁻⁶. The p-value falls as the evidence grows, and
+ * across that margin it moves by ~10⁻⁶ of itself, far above its rounding error (~10⁻¹⁵), so
+ * every evidence up to the limit has a computed p-value ≥ 1/e. Returns −1 (no row qualifies)
+ * should the margin check at the limit fail.
+ *
+ * @example
+ * quietEvidenceLimit(6); // ≈ 6.508: fisherCombinedPValue(6.5, 6) ≥ 1/e
+ */
+function quietEvidenceLimit(count) {
+    const threshold = 1 / Math.E;
+    let low = 0;
+    let high = 1;
+    while (fisherCombinedPValue(high, count) >= threshold)
+        high *= 2;
+    for (let step = 0; step < 100; step += 1) {
+        const middle = (low + high) / 2;
+        if (fisherCombinedPValue(middle, count) >= threshold)
+            low = middle;
+        else
+            high = middle;
+    }
+    const limit = low * (1 - 1e-6);
+    if (!(fisherCombinedPValue(limit, count) >= threshold * (1 + 1e-9)))
+        return -1;
+    return limit;
+}
+/**
+ * P(χ²₂ₖ ≥ 2·evidence) where evidence = −Σ ln pᵢ: e^(−evidence) Σ_{j<k} evidence^j / j!.
+ *
+ * @example
+ * fisherCombinedPValue(-Math.log(0.01), 1); // 0.01
+ */
 function fisherCombinedPValue(evidence, count) {
     let term = 1;
     let sum = 1;
@@ -76738,6 +76803,10 @@ const HEADER = Buffer.from("timestamp,value,anomaly_score\n");
 class scoredCsvWriter_ScoredCsvWriter {
     output;
     buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    bufferView = viewOf(this.buffer);
+    /** The last input `bytes` seen, and a view of it: lines are copied four bytes at a time. */
+    inputBytes;
+    inputView = this.bufferView;
     length = 0;
     needsDrain = false;
     spareBuffers = [];
@@ -76755,7 +76824,18 @@ class scoredCsvWriter_ScoredCsvWriter {
         const buffer = this.buffer;
         let length = this.length;
         if (lineLength < 64) {
-            for (let index = lineStart; index < lineEnd; index += 1) {
+            if (bytes !== this.inputBytes) {
+                this.inputBytes = bytes;
+                this.inputView = viewOf(bytes);
+            }
+            const input = this.inputView;
+            const output = this.bufferView;
+            let index = lineStart;
+            for (; index + 4 <= lineEnd; index += 4) {
+                output.setUint32(length, input.getUint32(index));
+                length += 4;
+            }
+            for (; index < lineEnd; index += 1) {
                 buffer[length] = bytes[index];
                 length += 1;
             }
@@ -76796,8 +76876,12 @@ class scoredCsvWriter_ScoredCsvWriter {
             spare !== undefined && spare.length >= minimum
                 ? spare
                 : Buffer.allocUnsafe(Math.max(BUFFER_BYTES, minimum));
+        this.bufferView = viewOf(this.buffer);
         this.length = 0;
     }
+}
+function viewOf(bytes) {
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 /** Writes a score in [0, 1] rounded to 6 decimals ("0", "1", "0.25", "0.000113"); returns the new end. */
 function writeScore(buffer, start, score) {
