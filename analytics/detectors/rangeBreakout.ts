@@ -54,8 +54,11 @@ export class RangeBreakoutDetector implements StreamingDetector {
     let maxTail = this.maxTail;
     let minHead = this.minHead;
     let minTail = this.minTail;
-    while (maxHead < maxTail && (maxRows[maxHead & mask] as number) < oldest) maxHead += 1;
-    while (minHead < minTail && (minRows[minHead & mask] as number) < oldest) minHead += 1;
+    // The window moves by one row, so at most the head candidate (that row) leaves it. Counted
+    // with a ternary, not a loop: a loop body first run at row `window` has no type feedback and
+    // deoptimises whatever the update is inlined into (the ensemble's update).
+    maxHead += maxHead < maxTail && (maxRows[maxHead & mask] as number) < oldest ? 1 : 0;
+    minHead += minHead < minTail && (minRows[minHead & mask] as number) < oldest ? 1 : 0;
     let surprise = 0;
     if (row >= this.warmup) {
       const highest = maxValues[maxHead & mask] as number;

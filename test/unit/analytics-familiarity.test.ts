@@ -87,6 +87,28 @@ describe("AlertMemory", () => {
   ])("finds %s dissimilar", (_case, depth, row, maxAge) => {
     expect(similarityOfSecondDip(depth, row, maxAge)).toBe(0);
   });
+
+  it.each([
+    ["the same three-row dip fully", [-1, -2, -4], 1],
+    ["the dip with its first two rows swapped partly (1 − 0.25 / 0.4)", [-2, -1, -4], 0.375],
+  ])("compares the rows of a shape in order: finds %s similar", (_case, secondDip, expected) => {
+    // Prepare: a flat series with a remembered dip of rows −1, −2, −4 ending at row 500.
+    const memory = new AlertMemory();
+    const firstDip = [-1, -2, -4];
+    const dipAt = (row: number) =>
+      row >= 498 && row <= 500 ? firstDip[row - 498] : row >= 897 ? secondDip[row - 897] : 0;
+    let similarity = 0;
+    // Act
+    for (let row = 0; row <= 899; row += 1) {
+      const value = 10 + (dipAt(row) as number);
+      const current = memory.similarity(value);
+      if (row === 500) memory.remember();
+      if (row === 899) similarity = current;
+      memory.observe(value);
+    }
+    // Assess
+    expect(similarity).toBeCloseTo(expected, 2);
+  });
 });
 
 describe("the default ensemble", () => {
