@@ -82,8 +82,8 @@ export class RangeBreakoutDetector implements StreamingDetector {
       this.prefixMin = value;
     } else {
       // Stored on every row: a store first reached late has no type feedback and deoptimises.
-      this.prefixMax = value > this.prefixMax ? value : this.prefixMax;
-      this.prefixMin = value < this.prefixMin ? value : this.prefixMin;
+      this.prefixMax = Math.max(value, this.prefixMax);
+      this.prefixMin = Math.min(value, this.prefixMin);
     }
     if (position + 1 < this.window) {
       this.position = position + 1;
