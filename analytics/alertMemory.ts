@@ -37,6 +37,8 @@ export class AlertMemory {
   private readonly alpha: number;
   /** The last `length` values (a ring, indexed by row % length). */
   private readonly recent: Float64Array;
+  /** row % length, kept by `observe` (no division per row). */
+  private recentSlot = 0;
   /** The shape of the row last passed to `similarity`. */
   private readonly candidate: Float64Array;
   private candidateSize = 0;
@@ -67,11 +69,11 @@ export class AlertMemory {
     const length = this.length;
     if (this.row < length) return 0;
     let size = 0;
+    // The oldest of the last `length - 1` values is at slot (row + 1) % length.
+    const oldest = this.recentSlot + 1 === length ? 0 : this.recentSlot + 1;
     for (let index = 0; index < length; index += 1) {
-      const point =
-        index === length - 1
-          ? value
-          : (this.recent[(this.row - length + 1 + index) % length] as number);
+      const slot = oldest + index < length ? oldest + index : oldest + index - length;
+      const point = index === length - 1 ? value : (this.recent[slot] as number);
       const deviation = point - this.level;
       this.candidate[index] = deviation;
       size = Math.max(size, Math.abs(deviation));
@@ -113,7 +115,9 @@ export class AlertMemory {
 
   /** Adds the row's value to the recent values and moves the level towards it. */
   observe(value: number): void {
-    this.recent[this.row % this.length] = value;
+    const slot = this.recentSlot;
+    this.recent[slot] = value;
+    this.recentSlot = slot + 1 === this.length ? 0 : slot + 1;
     this.level = this.row === 0 ? value : this.level + this.alpha * (value - this.level);
     this.row += 1;
   }

@@ -82,6 +82,11 @@ const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
  * ensemble.update(timestamp, value); // in [0, 1]
  */
 export class EnsembleDetector implements StreamingDetector {
+  /**
+   * Each member's `update`, called with `.call`: looking `update` up on six classes from one
+   * call site is a megamorphic load through V8's global stub cache on every row.
+   */
+  private readonly memberUpdates: Array<StreamingDetector["update"]>;
   private readonly calibrators: TailCalibrator[];
   private readonly debouncer: EpisodeDebouncer;
   private readonly novelty: StreamingDetector | undefined;
@@ -99,6 +104,7 @@ export class EnsembleDetector implements StreamingDetector {
     private readonly members: readonly StreamingDetector[],
     options: EnsembleOptions = {},
   ) {
+    this.memberUpdates = members.map((member) => member.update);
     this.calibrators = members.map(() => new TailCalibrator(options.calibration));
     this.noveltyCalibrator = new TailCalibrator(options.calibration);
     this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
@@ -151,7 +157,11 @@ export class EnsembleDetector implements StreamingDetector {
     let discounted = 0;
     let discountedRatio = 1;
     for (let index = 0; index < this.members.length; index += 1) {
-      const surprise = (this.members[index] as StreamingDetector).update(timestamp, value);
+      const surprise = (this.memberUpdates[index] as StreamingDetector["update"]).call(
+        this.members[index],
+        timestamp,
+        value,
+      );
       const calibrator = this.calibrators[index] as TailCalibrator;
       const memberRatio = calibrator.pValueParts(surprise);
       const exponent = calibrator.tailExponent;

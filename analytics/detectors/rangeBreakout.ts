@@ -1,7 +1,7 @@
 import type { StreamingDetector } from "../types.ts";
 
 export interface RangeBreakoutOptions {
-  /** Rows of history whose minimum and maximum make the range. */
+  /** Rows of history whose minimum and maximum make the range (whole rows, at least 1). */
   readonly window: number;
   /** Rows seen before any breakout is reported (a range of a few rows means nothing). Default 100. */
   readonly warmup?: number;
@@ -12,70 +12,94 @@ export interface RangeBreakoutOptions {
  * rows, as a fraction of that range (0 inside it). A new high or a new low over a long history
  * is rare in a healthy series and is what many incidents look like (a saturated CPU, a
  * temperature falling below anything seen, a latency above every earlier peak), whatever the
- * series' noise or seasonality. Scale-free, causal, O(1) amortised per row: two monotonic
- * queues of row numbers (the candidates for the window's maximum and minimum).
+ * series' noise or seasonality. Scale-free, causal, O(1) amortised per row with no
+ * data-dependent loop (van Herk / Gil–Werman): the rows are cut into blocks of `window` rows, so
+ * the previous `window` rows are the tail of the previous block, whose suffix extremes are
+ * computed once when it completes, and the head of the current block, whose extremes run along.
+ * The first block holds only the first 64 rows (its earlier positions are NaN, which no
+ * comparison picks), so that the completing code has run, with type feedback, before the update
+ * is optimised (first run at row `window`, it would deoptimise the ensemble's update).
+ * Values are finite (the CSV parser rejects the others).
  *
  * @example
  * const detector = new RangeBreakoutDetector({ window: 8000 });
  * detector.update(timestamp, value); // 0.25: a quarter of the range above the highest value
  */
+/** Rows of the first, shortened block (more than V8's calls before it collects feedback). */
+const FIRST_BLOCK_ROWS = 64;
+
 export class RangeBreakoutDetector implements StreamingDetector {
   private readonly window: number;
   private readonly warmup: number;
-  /** Ring slots are `position & mask` (a power of two above the window: no division per access). */
-  private readonly mask: number;
-  /** Deques (rings) of the candidates for the maximum (values decreasing) and the minimum. */
-  private readonly maxValues: Float64Array;
-  private readonly maxRows: Float64Array;
-  private readonly minValues: Float64Array;
-  private readonly minRows: Float64Array;
-  private maxHead = 0;
-  private maxTail = 0;
-  private minHead = 0;
-  private minTail = 0;
+  /** The current block's values, by position in the block. */
+  private readonly blockValues: Float64Array;
+  /** Extremes of the previous block from each position to its end. */
+  private readonly suffixMax: Float64Array;
+  private readonly suffixMin: Float64Array;
+  /** Extremes of the current block's rows so far. */
+  private prefixMax = Number.NEGATIVE_INFINITY;
+  private prefixMin = Number.POSITIVE_INFINITY;
+  /** Position of the next row in the current block. */
+  private position: number;
   private row = 0;
 
   constructor(options: RangeBreakoutOptions) {
-    this.window = options.window;
+    this.window = Math.max(1, Math.floor(options.window));
     this.warmup = Math.max(1, options.warmup ?? 100);
-    const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
-    this.mask = capacity - 1;
-    this.maxValues = new Float64Array(capacity);
-    this.maxRows = new Float64Array(capacity);
-    this.minValues = new Float64Array(capacity);
-    this.minRows = new Float64Array(capacity);
+    this.position = this.window - Math.min(this.window, FIRST_BLOCK_ROWS);
+    this.blockValues = new Float64Array(this.window).fill(Number.NaN);
+    // No previous block yet: extremes that any value replaces.
+    this.suffixMax = new Float64Array(this.window).fill(Number.NEGATIVE_INFINITY);
+    this.suffixMin = new Float64Array(this.window).fill(Number.POSITIVE_INFINITY);
   }
 
   update(_timestamp: number, value: number): number {
-    const { mask, maxValues, maxRows, minValues, minRows } = this;
     const row = this.row;
-    const oldest = row - this.window;
-    let maxHead = this.maxHead;
-    let maxTail = this.maxTail;
-    let minHead = this.minHead;
-    let minTail = this.minTail;
-    while (maxHead < maxTail && (maxRows[maxHead & mask] as number) < oldest) maxHead += 1;
-    while (minHead < minTail && (minRows[minHead & mask] as number) < oldest) minHead += 1;
+    const position = this.position;
     let surprise = 0;
     if (row >= this.warmup) {
-      const highest = maxValues[maxHead & mask] as number;
-      const lowest = minValues[minHead & mask] as number;
+      // The window is the previous block from `position` on, then the current block's rows.
+      let highest = this.suffixMax[position] as number;
+      let lowest = this.suffixMin[position] as number;
+      if (position > 0) {
+        if (this.prefixMax > highest) highest = this.prefixMax;
+        if (this.prefixMin < lowest) lowest = this.prefixMin;
+      }
       if (value > highest || value < lowest) {
         const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
         surprise = (value > highest ? value - highest : lowest - value) / range;
       }
     }
-    while (maxHead < maxTail && (maxValues[(maxTail - 1) & mask] as number) <= value) maxTail -= 1;
-    maxValues[maxTail & mask] = value;
-    maxRows[maxTail & mask] = row;
-    while (minHead < minTail && (minValues[(minTail - 1) & mask] as number) >= value) minTail -= 1;
-    minValues[minTail & mask] = value;
-    minRows[minTail & mask] = row;
-    this.maxHead = maxHead;
-    this.maxTail = maxTail + 1;
-    this.minHead = minHead;
-    this.minTail = minTail + 1;
+    this.addToBlock(position, value);
     this.row = row + 1;
     return surprise;
+  }
+
+  private addToBlock(position: number, value: number): void {
+    this.blockValues[position] = value;
+    if (position === 0) {
+      this.prefixMax = value;
+      this.prefixMin = value;
+    } else {
+      // Stored on every row: a store first reached late has no type feedback and deoptimises.
+      this.prefixMax = Math.max(value, this.prefixMax);
+      this.prefixMin = Math.min(value, this.prefixMin);
+    }
+    if (position + 1 < this.window) {
+      this.position = position + 1;
+      return;
+    }
+    // The block is complete: its suffix extremes serve the next `window` rows.
+    const { blockValues, suffixMax, suffixMin } = this;
+    let highest = Number.NEGATIVE_INFINITY;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let index = position; index >= 0; index -= 1) {
+      const blockValue = blockValues[index] as number;
+      if (blockValue > highest) highest = blockValue;
+      if (blockValue < lowest) lowest = blockValue;
+      suffixMax[index] = highest;
+      suffixMin[index] = lowest;
+    }
+    this.position = 0;
   }
 }

@@ -10,28 +10,30 @@ const ROWS_PER_DAY = 288;
 const START = Date.UTC(2024, 0, 1);
 
 describe("RangeBreakoutDetector", () => {
-  it("scores the excess beyond the last `window` rows' range, as a fraction of it (exhaustive check)", () => {
-    // Prepare
-    const random = seededRandom(11);
-    const window = 50;
-    const detector = new RangeBreakoutDetector({ window, warmup: 1 });
-    const history: number[] = [];
-    for (let row = 0; row < 2000; row += 1) {
-      const value = random() < 0.02 ? 10 * random() : random();
-      // Act
-      const surprise = detector.update(row, value);
-      // Assess
-      if (row > 0) {
-        const recent = history.slice(-window);
-        const highest = Math.max(...recent);
-        const lowest = Math.min(...recent);
-        const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
-        const expected = Math.max(0, value - highest, lowest - value) / range;
-        expect(surprise).toBeCloseTo(expected, 12);
+  it.each([1, 50, 100, 300])(
+    "scores the excess beyond the last %i rows' range, as a fraction of it (exhaustive check)",
+    (window) => {
+      // Prepare
+      const random = seededRandom(11);
+      const detector = new RangeBreakoutDetector({ window, warmup: 1 });
+      const history: number[] = [];
+      for (let row = 0; row < 2000; row += 1) {
+        const value = random() < 0.02 ? 10 * random() : random();
+        // Act
+        const surprise = detector.update(row, value);
+        // Assess
+        if (row > 0) {
+          const recent = history.slice(-window);
+          const highest = Math.max(...recent);
+          const lowest = Math.min(...recent);
+          const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
+          const expected = Math.max(0, value - highest, lowest - value) / range;
+          expect(surprise).toBeCloseTo(expected, 12);
+        }
+        history.push(value);
       }
-      history.push(value);
-    }
-  });
+    },
+  );
 
   it("reports nothing before `warmup` rows, however new the value", () => {
     const detector = new RangeBreakoutDetector({ window: 8000, warmup: 100 });
@@ -86,6 +88,28 @@ describe("AlertMemory", () => {
     ["the same event once the alert is older than maxAge", 4, 900, 300],
   ])("finds %s dissimilar", (_case, depth, row, maxAge) => {
     expect(similarityOfSecondDip(depth, row, maxAge)).toBe(0);
+  });
+
+  it.each([
+    ["the same three-row dip fully", [-1, -2, -4], 1],
+    ["the dip with its first two rows swapped partly (1 − 0.25 / 0.4)", [-2, -1, -4], 0.375],
+  ])("compares the rows of a shape in order: finds %s similar", (_case, secondDip, expected) => {
+    // Prepare: a flat series with a remembered dip of rows −1, −2, −4 ending at row 500.
+    const memory = new AlertMemory();
+    const firstDip = [-1, -2, -4];
+    const dipAt = (row: number) =>
+      row >= 498 && row <= 500 ? firstDip[row - 498] : row >= 897 ? secondDip[row - 897] : 0;
+    let similarity = 0;
+    // Act
+    for (let row = 0; row <= 899; row += 1) {
+      const value = 10 + (dipAt(row) as number);
+      const current = memory.similarity(value);
+      if (row === 500) memory.remember();
+      if (row === 899) similarity = current;
+      memory.observe(value);
+    }
+    // Assess
+    expect(similarity).toBeCloseTo(expected, 2);
   });
 });
 
