@@ -74890,6 +74890,8 @@ class AlertMemory {
     alpha;
     /** The last `length` values (a ring, indexed by row % length). */
     recent;
+    /** row % length, kept by `observe` (no division per row). */
+    recentSlot = 0;
     /** The shape of the row last passed to `similarity`. */
     candidate;
     candidateSize = 0;
@@ -74919,10 +74921,11 @@ class AlertMemory {
         if (this.row < length)
             return 0;
         let size = 0;
+        // The oldest of the last `length - 1` values is at slot (row + 1) % length.
+        const oldest = this.recentSlot + 1 === length ? 0 : this.recentSlot + 1;
         for (let index = 0; index < length; index += 1) {
-            const point = index === length - 1
-                ? value
-                : this.recent[(this.row - length + 1 + index) % length];
+            const slot = oldest + index < length ? oldest + index : oldest + index - length;
+            const point = index === length - 1 ? value : this.recent[slot];
             const deviation = point - this.level;
             this.candidate[index] = deviation;
             size = Math.max(size, Math.abs(deviation));
@@ -74965,7 +74968,9 @@ class AlertMemory {
     }
     /** Adds the row's value to the recent values and moves the level towards it. */
     observe(value) {
-        this.recent[this.row % this.length] = value;
+        const slot = this.recentSlot;
+        this.recent[slot] = value;
+        this.recentSlot = slot + 1 === this.length ? 0 : slot + 1;
         this.level = this.row === 0 ? value : this.level + this.alpha * (value - this.level);
         this.row += 1;
     }
@@ -75257,73 +75262,96 @@ class EwmaControlChartDetector {
  * rows, as a fraction of that range (0 inside it). A new high or a new low over a long history
  * is rare in a healthy series and is what many incidents look like (a saturated CPU, a
  * temperature falling below anything seen, a latency above every earlier peak), whatever the
- * series' noise or seasonality. Scale-free, causal, O(1) amortised per row: two monotonic
- * queues of row numbers (the candidates for the window's maximum and minimum).
+ * series' noise or seasonality. Scale-free, causal, O(1) amortised per row with no
+ * data-dependent loop (van Herk / Gil–Werman): the rows are cut into blocks of `window` rows, so
+ * the previous `window` rows are the tail of the previous block, whose suffix extremes are
+ * computed once when it completes, and the head of the current block, whose extremes run along.
+ * The first block holds only the first 64 rows (its earlier positions are NaN, which no
+ * comparison picks), so that the completing code has run, with type feedback, before the update
+ * is optimised (first run at row `window`, it would deoptimise the ensemble's update).
+ * Values are finite (the CSV parser rejects the others).
  *
  * @example
  * const detector = new RangeBreakoutDetector({ window: 8000 });
  * detector.update(timestamp, value); // 0.25: a quarter of the range above the highest value
  */
+/** Rows of the first, shortened block (more than V8's calls before it collects feedback). */
+const FIRST_BLOCK_ROWS = 64;
 class RangeBreakoutDetector {
     window;
     warmup;
-    /** Ring slots are `position & mask` (a power of two above the window: no division per access). */
-    mask;
-    /** Deques (rings) of the candidates for the maximum (values decreasing) and the minimum. */
-    maxValues;
-    maxRows;
-    minValues;
-    minRows;
-    maxHead = 0;
-    maxTail = 0;
-    minHead = 0;
-    minTail = 0;
+    /** The current block's values, by position in the block. */
+    blockValues;
+    /** Extremes of the previous block from each position to its end. */
+    suffixMax;
+    suffixMin;
+    /** Extremes of the current block's rows so far. */
+    prefixMax = Number.NEGATIVE_INFINITY;
+    prefixMin = Number.POSITIVE_INFINITY;
+    /** Position of the next row in the current block. */
+    position;
     row = 0;
     constructor(options) {
-        this.window = options.window;
+        this.window = Math.max(1, Math.floor(options.window));
         this.warmup = Math.max(1, options.warmup ?? 100);
-        const capacity = 2 ** Math.ceil(Math.log2(options.window + 1));
-        this.mask = capacity - 1;
-        this.maxValues = new Float64Array(capacity);
-        this.maxRows = new Float64Array(capacity);
-        this.minValues = new Float64Array(capacity);
-        this.minRows = new Float64Array(capacity);
+        this.position = this.window - Math.min(this.window, FIRST_BLOCK_ROWS);
+        this.blockValues = new Float64Array(this.window).fill(Number.NaN);
+        // No previous block yet: extremes that any value replaces.
+        this.suffixMax = new Float64Array(this.window).fill(Number.NEGATIVE_INFINITY);
+        this.suffixMin = new Float64Array(this.window).fill(Number.POSITIVE_INFINITY);
     }
     update(_timestamp, value) {
-        const { mask, maxValues, maxRows, minValues, minRows } = this;
         const row = this.row;
-        const oldest = row - this.window;
-        let maxHead = this.maxHead;
-        let maxTail = this.maxTail;
-        let minHead = this.minHead;
-        let minTail = this.minTail;
-        while (maxHead < maxTail && maxRows[maxHead & mask] < oldest)
-            maxHead += 1;
-        while (minHead < minTail && minRows[minHead & mask] < oldest)
-            minHead += 1;
+        const position = this.position;
         let surprise = 0;
         if (row >= this.warmup) {
-            const highest = maxValues[maxHead & mask];
-            const lowest = minValues[minHead & mask];
+            // The window is the previous block from `position` on, then the current block's rows.
+            let highest = this.suffixMax[position];
+            let lowest = this.suffixMin[position];
+            if (position > 0) {
+                if (this.prefixMax > highest)
+                    highest = this.prefixMax;
+                if (this.prefixMin < lowest)
+                    lowest = this.prefixMin;
+            }
             if (value > highest || value < lowest) {
                 const range = Math.max(highest - lowest, 1e-9 * (1 + Math.abs(highest)));
                 surprise = (value > highest ? value - highest : lowest - value) / range;
             }
         }
-        while (maxHead < maxTail && maxValues[(maxTail - 1) & mask] <= value)
-            maxTail -= 1;
-        maxValues[maxTail & mask] = value;
-        maxRows[maxTail & mask] = row;
-        while (minHead < minTail && minValues[(minTail - 1) & mask] >= value)
-            minTail -= 1;
-        minValues[minTail & mask] = value;
-        minRows[minTail & mask] = row;
-        this.maxHead = maxHead;
-        this.maxTail = maxTail + 1;
-        this.minHead = minHead;
-        this.minTail = minTail + 1;
+        this.addToBlock(position, value);
         this.row = row + 1;
         return surprise;
+    }
+    addToBlock(position, value) {
+        this.blockValues[position] = value;
+        if (position === 0) {
+            this.prefixMax = value;
+            this.prefixMin = value;
+        }
+        else {
+            // Stored on every row: a store first reached late has no type feedback and deoptimises.
+            this.prefixMax = Math.max(value, this.prefixMax);
+            this.prefixMin = Math.min(value, this.prefixMin);
+        }
+        if (position + 1 < this.window) {
+            this.position = position + 1;
+            return;
+        }
+        // The block is complete: its suffix extremes serve the next `window` rows.
+        const { blockValues, suffixMax, suffixMin } = this;
+        let highest = Number.NEGATIVE_INFINITY;
+        let lowest = Number.POSITIVE_INFINITY;
+        for (let index = position; index >= 0; index -= 1) {
+            const blockValue = blockValues[index];
+            if (blockValue > highest)
+                highest = blockValue;
+            if (blockValue < lowest)
+                lowest = blockValue;
+            suffixMax[index] = highest;
+            suffixMin[index] = lowest;
+        }
+        this.position = 0;
     }
 }
 
@@ -76252,6 +76280,11 @@ const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
  */
 class EnsembleDetector {
     members;
+    /**
+     * Each member's `update`, called with `.call`: looking `update` up on six classes from one
+     * call site is a megamorphic load through V8's global stub cache on every row.
+     */
+    memberUpdates;
     calibrators;
     debouncer;
     novelty;
@@ -76266,6 +76299,7 @@ class EnsembleDetector {
     quietEvidence;
     constructor(members, options = {}) {
         this.members = members;
+        this.memberUpdates = members.map((member) => member.update);
         this.calibrators = members.map(() => new TailCalibrator(options.calibration));
         this.noveltyCalibrator = new TailCalibrator(options.calibration);
         this.debouncer = new EpisodeDebouncer({ halfLife: options.debounceHalfLife ?? 100 });
@@ -76312,7 +76346,7 @@ class EnsembleDetector {
         let discounted = 0;
         let discountedRatio = 1;
         for (let index = 0; index < this.members.length; index += 1) {
-            const surprise = this.members[index].update(timestamp, value);
+            const surprise = this.memberUpdates[index].call(this.members[index], timestamp, value);
             const calibrator = this.calibrators[index];
             const memberRatio = calibrator.pValueParts(surprise);
             const exponent = calibrator.tailExponent;
