@@ -3,7 +3,7 @@ import { configFromUrl } from "../../lambdas/kit/database.ts";
 import { createMigrationFunction } from "../../lambdas/migration/function.ts";
 import type { MigrationIndex, MigrationManifest } from "../../lambdas/migration/types.ts";
 import { parseCommandArgs, positiveInteger } from "../args.ts";
-import { type CliDatabase, openCliDatabase } from "../local/database.ts";
+import { type CliDatabase, givenDatabaseUrl, openCliDatabase } from "../local/database.ts";
 import { buildManifestCached, readMigrationIndexCached } from "../local/manifest-cache.ts";
 import { DEFAULT_MIGRATIONS_DIR } from "../local/paths.ts";
 import { migrateRenderers } from "../migrate-renderers.ts";
@@ -67,7 +67,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   // either way, so given a database URL it reads the index while its connection is being set up;
   // the local stack is started only for a readable directory.
   const readWhileConnecting =
-    operation === "status" && Boolean(values["database-url"] ?? io.env.DATABASE_URL);
+    operation === "status" && givenDatabaseUrl(values["database-url"], io.env) !== undefined;
   let manifest: MigrationManifest | undefined;
   let index: MigrationIndex | undefined;
   let invalid: unknown;

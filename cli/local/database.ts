@@ -14,6 +14,20 @@ export interface CliDatabase {
 export const LOCAL_DATABASE = "app";
 
 /**
+ * The database URL a command was given (`--database-url`, else `DATABASE_URL`), or undefined when
+ * it will use the local stack.
+ *
+ * @example
+ * givenDatabaseUrl(undefined, { DATABASE_URL: "postgres://db/app" }); // "postgres://db/app"
+ */
+export function givenDatabaseUrl(
+  databaseUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  return (databaseUrl ?? env.DATABASE_URL) || undefined;
+}
+
+/**
  * The database for a CLI command: `--database-url`, else `DATABASE_URL`, else the local stack's
  * embedded PostgreSQL (started for the command unless `ops local start` already runs it).
  *
@@ -26,7 +40,7 @@ export async function openCliDatabase(options: {
   env: NodeJS.ProcessEnv;
   progress: (message: string) => void;
 }): Promise<CliDatabase> {
-  const given = options.databaseUrl ?? options.env.DATABASE_URL;
+  const given = givenDatabaseUrl(options.databaseUrl, options.env);
   if (given) return { url: given, embedded: false, close: async () => {} };
   const dir = path.join(opsHome(options.env), "postgres");
   if (!existsSync(path.join(dir, "data", "PG_VERSION"))) {
