@@ -13,14 +13,16 @@ import { SeriesInputError } from "./errors.ts";
 import { DETECTOR_NAMES, type DetectorName, type StreamingDetector } from "./types.ts";
 
 /**
- * The one configuration used for every series (no per-series tuning). Windows are in rows.
+ * The one configuration used for every series (no per-series tuning). Windows are in rows. The
+ * rolling medians and MADs are refreshed in batches (robust-z every 16 rows, the volatility's
+ * smoother history every 32): half the cost of every row, and the same NAB score (bench/nab).
  */
 const createRawDetectors = {
-  "robust-z": () => new RobustZScoreDetector({ window: 301 }),
+  "robust-z": () => new RobustZScoreDetector({ window: 304, refreshEvery: 16 }),
   ewma: () => new EwmaControlChartDetector({ span: 50 }),
   seasonal: () => new SeasonalBaselineDetector(),
   cusum: () => new CusumDetector({ baselineSpan: 500 }),
-  volatility: () => new VolatilityShiftDetector({ span: 12, window: 601 }),
+  volatility: () => new VolatilityShiftDetector({ span: 12, window: 608, refreshEvery: 32 }),
   novelty: () => new SubsequenceNoveltyDetector({ length: 8, downsample: 4, history: 400 }),
 } satisfies Record<Exclude<DetectorName, "ensemble">, () => StreamingDetector>;
 

@@ -78,7 +78,7 @@ const ALERT_MEMORY_MIN_PROBABILITY = 0.01;
  * count only the first alert; every repeat is noise).
  *
  * @example
- * const ensemble = new EnsembleDetector([new RobustZScoreDetector({ window: 301 }), new CusumDetector({ baselineSpan: 500 })]);
+ * const ensemble = new EnsembleDetector([new RobustZScoreDetector({ window: 304 }), new CusumDetector({ baselineSpan: 500 })]);
  * ensemble.update(timestamp, value); // in [0, 1]
  */
 export class EnsembleDetector implements StreamingDetector {

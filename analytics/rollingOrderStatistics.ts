@@ -1,7 +1,21 @@
+export interface RollingOrderStatisticsOptions {
+  /**
+   * Once the window is full, its sorted values are brought up to date every `refreshEvery`
+   * values, in one pass over the window (a divisor of the capacity). Default 1: after every
+   * value, a pass per value, which suits small windows.
+   */
+  readonly refreshEvery?: number;
+}
+
 /**
- * The last `capacity` values kept both in arrival order (a ring) and sorted, so the rolling
- * median is O(1) and the rolling MAD O(log n); each update costs two binary searches plus one
- * block move (memmove) of the values between the oldest value's slot and the new value's slot.
+ * Rolling median, MAD and quantiles of the last `capacity` values, kept sorted.
+ *
+ * Until the window is full every value is merged as it comes. Then values arrive in batches of
+ * `refreshEvery`: a batch is merged once complete, replacing the oldest batch in one linear
+ * pass, so the statistics describe the window as of the last complete batch (they lag the
+ * newest value by at most `refreshEvery − 1` values). One pass per batch costs far less than a
+ * binary search and a block move per value. The ring keeps each batch sorted, so the batch
+ * that leaves is ready to merge.
  *
  * @example
  * const window = new RollingOrderStatistics(5);
@@ -10,51 +24,58 @@
  * window.medianAbsoluteDeviation(); // 1
  */
 export class RollingOrderStatistics {
-  private readonly sorted: Float64Array;
-  private readonly ring: Float64Array;
+  private readonly refreshEvery: number;
+  /** The merged values, ascending; a merge writes into `spare`, then the two swap. */
+  private sorted: Float64Array;
+  private spare: Float64Array;
   private size = 0;
-  private head = 0;
-  /** The last answer of the deviation search, where the next search starts. */
-  private lastTakeLeft = 0;
-  /** Where the last value went: smooth series insert next to it, so the search starts there. */
-  private lastPosition = 0;
+  /** The last `capacity` values by batch, each batch sorted; `batchStart` is the oldest's slot. */
+  private readonly ring: Float64Array;
+  private batchStart = 0;
+  /** The batch being filled, in arrival order. */
+  private readonly batch: Float64Array;
+  private batchCount = 0;
+  /** The MAD of the merged values, computed when first asked for after a merge. */
+  private mad = Number.NaN;
+  private madIsCurrent = true;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    options: RollingOrderStatisticsOptions = {},
+  ) {
+    const refreshEvery = options.refreshEvery ?? 1;
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     }
+    if (!Number.isInteger(refreshEvery) || refreshEvery < 1 || capacity % refreshEvery !== 0) {
+      throw new RangeError(
+        `refreshEvery must be a positive divisor of the capacity ${capacity}, got ${refreshEvery}`,
+      );
+    }
+    this.refreshEvery = refreshEvery;
     this.sorted = new Float64Array(capacity);
+    this.spare = new Float64Array(capacity);
     this.ring = new Float64Array(capacity);
+    this.batch = new Float64Array(refreshEvery);
   }
 
+  /** Values the statistics describe (at most `capacity`). */
   get count(): number {
     return this.size;
   }
 
   push(value: number): void {
-    const sorted = this.sorted;
-    let position: number;
-    if (this.size === this.capacity) {
-      // Replace the oldest value: move the run between its slot and the new value's slot by one.
-      const oldest = this.lowerBound(this.ring[this.head] as number, 0, this.size);
-      if (oldest > 0 && (sorted[oldest - 1] as number) > value) {
-        position = boundNear(sorted, value, 0, oldest, this.lastPosition, true);
-        shiftRun(sorted, position + 1, position, oldest);
-      } else if (oldest + 1 < this.size && (sorted[oldest + 1] as number) < value) {
-        position = boundNear(sorted, value, oldest + 1, this.size, this.lastPosition, false) - 1;
-        shiftRun(sorted, oldest, oldest + 1, position + 1);
-      } else {
-        position = oldest;
-      }
-    } else {
-      position = boundNear(sorted, value, 0, this.size, this.lastPosition, true);
-      shiftRun(sorted, position + 1, position, this.size);
-      this.size += 1;
-    }
-    sorted[position] = value;
-    this.lastPosition = position;
-    this.ring[this.head] = value;
-    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    const batch = this.batch;
+    batch[this.batchCount] = value;
+    this.batchCount += 1;
+    const filling = this.size < this.capacity;
+    if (filling) this.merge(batch, this.batchCount - 1, 1, 0);
+    if (this.batchCount < this.refreshEvery) return;
+    sortPrefix(batch, this.batchCount);
+    if (!filling) this.merge(batch, 0, this.batchCount, this.refreshEvery);
+    this.ring.set(batch, this.batchStart);
+    this.batchStart = (this.batchStart + this.refreshEvery) % this.capacity;
+    this.batchCount = 0;
   }
 
   /** The q-quantile (0 ≤ q ≤ 1) with linear interpolation; NaN when empty. */
@@ -73,52 +94,81 @@ export class RollingOrderStatistics {
 
   /** Median of |x − median| over the window, found without materialising the deviations. */
   medianAbsoluteDeviation(): number {
-    const n = this.size;
-    if (n === 0) return Number.NaN;
-    const center = this.median();
-    const lowerMiddle = (n - 1) >> 1;
-    const upperMiddle = n >> 1;
-    const low = this.kthDeviation(lowerMiddle, center);
-    return lowerMiddle === upperMiddle ? low : (low + this.kthDeviation(upperMiddle, center)) / 2;
+    if (!this.madIsCurrent) {
+      const n = this.size;
+      const center = this.median();
+      const lowerMiddle = (n - 1) >> 1;
+      const upperMiddle = n >> 1;
+      const low = this.kthDeviation(lowerMiddle, center);
+      this.mad =
+        lowerMiddle === upperMiddle ? low : (low + this.kthDeviation(upperMiddle, center)) / 2;
+      this.madIsCurrent = true;
+    }
+    return this.mad;
+  }
+
+  /**
+   * One linear pass: the sorted values gain `added[from, from + addedCount)` (ascending) and lose
+   * the oldest batch's first `removedCount` values (`ring[batchStart, …)`, ascending), visited in
+   * value order so each run between two of them is copied by a tight loop.
+   */
+  private merge(added: Float64Array, from: number, addedCount: number, removedCount: number): void {
+    const removed = this.ring;
+    const size = this.size;
+    const sorted = this.sorted;
+    const merged = this.spare;
+    const addedEnd = from + addedCount;
+    const removedEnd = this.batchStart + removedCount;
+    let read = 0;
+    let write = 0;
+    let nextAdded = from;
+    for (let nextRemoved = this.batchStart; nextRemoved < removedEnd; nextRemoved += 1) {
+      const gone = removed[nextRemoved] as number;
+      while (nextAdded < addedEnd && (added[nextAdded] as number) < gone) {
+        const value = added[nextAdded] as number;
+        while ((sorted[read] as number) <= value) merged[write++] = sorted[read++] as number;
+        merged[write++] = value;
+        nextAdded += 1;
+      }
+      // `gone` is among the sorted values, so this run ends inside the array.
+      while ((sorted[read] as number) < gone) merged[write++] = sorted[read++] as number;
+      read += 1;
+    }
+    for (; nextAdded < addedEnd; nextAdded += 1) {
+      const value = added[nextAdded] as number;
+      while (read < size && (sorted[read] as number) <= value) {
+        merged[write++] = sorted[read++] as number;
+      }
+      merged[write++] = value;
+    }
+    while (read < size) merged[write++] = sorted[read++] as number;
+    this.sorted = merged;
+    this.spare = sorted;
+    this.size = write;
+    this.madIsCurrent = false;
   }
 
   /**
    * The k-th smallest (0-based) absolute deviation from `center`. Deviations left of the split
-   * grow leftwards and those right of it grow rightwards: two sorted runs, merged by a search
-   * for how many to take from the left run. The search gallops from the previous row's answer,
-   * which moves little from row to row, so it usually costs a few predictable comparisons.
+   * grow leftwards and those right of it grow rightwards: two sorted runs, merged by a binary
+   * search for how many to take from the left run.
    */
   private kthDeviation(k: number, center: number): number {
     const sorted = this.sorted;
-    const split = this.splitAt(center);
-    const rightCount = this.size - split;
+    const split = this.lowerBound(center);
     // left(i) = center − sorted[split − 1 − i], right(j) = sorted[split + j] − center.
-    let lo = Math.max(0, k + 1 - rightCount);
+    let lo = Math.max(0, k + 1 - (this.size - split));
     let hi = Math.min(k + 1, split);
-    const hint = Math.min(Math.max(this.lastTakeLeft, lo), hi);
-    if (hint < hi && this.takesTooFewLeft(k, hint, split, center)) {
-      lo = hint + 1;
-      let step = 1;
-      while (lo + step - 1 < hi && this.takesTooFewLeft(k, lo + step - 1, split, center)) {
-        lo += step;
-        step *= 2;
-      }
-      hi = Math.min(hi, lo + step - 1);
-    } else {
-      hi = hint;
-      let step = 1;
-      while (hi - step >= lo && !this.takesTooFewLeft(k, hi - step, split, center)) {
-        hi -= step;
-        step *= 2;
-      }
-      lo = Math.max(lo, hi - step + 1);
-    }
     while (lo < hi) {
       const takeLeft = (lo + hi) >> 1;
-      if (this.takesTooFewLeft(k, takeLeft, split, center)) lo = takeLeft + 1;
+      const takeRight = k + 1 - takeLeft;
+      const tooFewLeft =
+        takeRight > 0 &&
+        (sorted[split + takeRight - 1] as number) - center >
+          center - (sorted[split - 1 - takeLeft] as number);
+      if (tooFewLeft) lo = takeLeft + 1;
       else hi = takeLeft;
     }
-    this.lastTakeLeft = lo;
     const takeRight = k + 1 - lo;
     const lastLeft = lo > 0 ? center - (sorted[split - lo] as number) : Number.NEGATIVE_INFINITY;
     const lastRight =
@@ -126,97 +176,28 @@ export class RollingOrderStatistics {
     return Math.max(lastLeft, lastRight);
   }
 
-  /** Whether the k + 1 smallest deviations include more than `takeLeft` from the left run. */
-  private takesTooFewLeft(k: number, takeLeft: number, split: number, center: number): boolean {
-    const takeRight = k + 1 - takeLeft;
-    return (
-      takeRight > 0 &&
-      takeLeft < split &&
-      (this.sorted[split + takeRight - 1] as number) - center >
-        center - (this.sorted[split - 1 - takeLeft] as number)
-    );
-  }
-
-  /** lowerBound(center) for the median: a short walk down from the middle, unless ties are many. */
-  private splitAt(center: number): number {
-    const sorted = this.sorted;
-    let split = this.size >> 1;
-    const stop = Math.max(0, split - 8);
-    while (split > stop && (sorted[split - 1] as number) >= center) split -= 1;
-    return split === stop && split > 0 ? this.lowerBound(center, 0, split) : split;
-  }
-
-  /** First index in [lo, hi) whose value is ≥ `value` (hi when none). */
-  private lowerBound(value: number, lo: number, hi: number): number {
-    const sorted = this.sorted;
-    let base = lo;
-    let length = hi - lo;
-    // Branch-free halving: the comparison selects the half, so no branch is mispredicted.
-    while (length > 1) {
-      const half = length >> 1;
-      base = (sorted[base + half - 1] as number) < value ? base + half : base;
-      length -= half;
+  /** First index whose value is ≥ `value` (size when none). */
+  private lowerBound(value: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const middle = (lo + hi) >> 1;
+      if ((this.sorted[middle] as number) < value) lo = middle + 1;
+      else hi = middle;
     }
-    return length === 1 && (sorted[base] as number) < value ? base + 1 : base;
+    return lo;
   }
 }
 
-/**
- * First index in [lo, hi) whose value is > `value` (`above`) or ≥ `value` (otherwise), hi when
- * none: an exponential search outwards from `hint`, then a binary search, so a value that lands
- * near the hint costs a few comparisons and any other value at most twice a binary search.
- */
-function boundNear(
-  sorted: Float64Array,
-  value: number,
-  lo: number,
-  hi: number,
-  hint: number,
-  above: boolean,
-): number {
-  if (lo >= hi) return lo;
-  const start = hint < lo ? lo : hint >= hi ? hi - 1 : hint;
-  let low: number;
-  let high: number;
-  if (isBefore(sorted[start] as number, value, above)) {
-    low = start + 1;
-    let step = 1;
-    while (low + step - 1 < hi && isBefore(sorted[low + step - 1] as number, value, above)) {
-      low += step;
-      step *= 2;
+/** Sorts `values[0, count)` in place (insertion sort: batches are small). */
+function sortPrefix(values: Float64Array, count: number): void {
+  for (let index = 1; index < count; index += 1) {
+    const value = values[index] as number;
+    let slot = index;
+    while (slot > 0 && (values[slot - 1] as number) > value) {
+      values[slot] = values[slot - 1] as number;
+      slot -= 1;
     }
-    high = Math.min(hi, low + step - 1);
-  } else {
-    high = start;
-    let step = 1;
-    while (high - step >= lo && !isBefore(sorted[high - step] as number, value, above)) {
-      high -= step;
-      step *= 2;
-    }
-    low = Math.max(lo, high - step + 1);
-  }
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (isBefore(sorted[mid] as number, value, above)) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function isBefore(element: number, value: number, above: boolean): boolean {
-  return above ? element <= value : element < value;
-}
-
-/** `array.copyWithin(target, start, end)`, with a plain loop for the short runs that dominate. */
-function shiftRun(array: Float64Array, target: number, start: number, end: number): void {
-  const count = end - start;
-  if (count > 24) {
-    array.copyWithin(target, start, end);
-  } else if (target > start) {
-    for (let index = end - 1; index >= start; index -= 1) {
-      array[index + 1] = array[index] as number;
-    }
-  } else {
-    for (let index = start; index < end; index += 1) array[index - 1] = array[index] as number;
+    values[slot] = value;
   }
 }

@@ -6,6 +6,8 @@ export interface VolatilityShiftOptions {
   readonly span: number;
   /** Rows of volatility history the current volatility is compared with (robust z-score). */
   readonly window: number;
+  /** Rows between refreshes of that history's median and MAD (a divisor of `window`). Default 1. */
+  readonly refreshEvery?: number;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface VolatilityShiftOptions {
  * without its level moving, which the level detectors miss.
  *
  * @example
- * const detector = new VolatilityShiftDetector({ span: 12, window: 601 });
+ * const detector = new VolatilityShiftDetector({ span: 12, window: 608, refreshEvery: 32 });
  * detector.update(timestamp, value);
  */
 export class VolatilityShiftDetector implements StreamingDetector {
@@ -25,7 +27,10 @@ export class VolatilityShiftDetector implements StreamingDetector {
 
   constructor(options: VolatilityShiftOptions) {
     this.alpha = 2 / (options.span + 1);
-    this.history = new RobustZScoreDetector({ window: options.window });
+    this.history = new RobustZScoreDetector({
+      window: options.window,
+      refreshEvery: options.refreshEvery ?? 1,
+    });
   }
 
   update(timestamp: number, value: number): number {

@@ -39,7 +39,45 @@ describe("RollingOrderStatistics", () => {
     }
   });
 
-  it("stays exact on a smooth random walk, where each search starts from the last insert", () => {
+  it("with batches, describes the window as of the last complete batch once it is full", () => {
+    const random = seededRandom(5);
+    for (const [capacity, refreshEvery] of [
+      [12, 4],
+      [30, 6],
+      [32, 32],
+    ] as const) {
+      const window = new RollingOrderStatistics(capacity, { refreshEvery });
+      const history: number[] = [];
+      for (let index = 0; index < 400; index += 1) {
+        // Many ties, so a batch often holds a value equal to one that leaves.
+        const value = random() < 0.4 ? Math.round(random() * 3) : random() * 10;
+        window.push(value);
+        history.push(value);
+        // Until the window is full every value counts at once; then only complete batches.
+        const merged =
+          history.length <= capacity
+            ? history.length
+            : history.length - (history.length % refreshEvery);
+        const described = history.slice(Math.max(0, merged - capacity), merged);
+        expect(window.count).toBe(described.length);
+        expect(window.median()).toBeCloseTo(median(described), 12);
+        expect(window.quantile(0.9)).toBeCloseTo(quantileOf(described, 0.9), 12);
+        expect(window.medianAbsoluteDeviation()).toBeCloseTo(
+          medianAbsoluteDeviation(described),
+          12,
+        );
+      }
+    }
+  });
+
+  it("rejects a batch size that does not divide the window", () => {
+    expect(() => new RollingOrderStatistics(30, { refreshEvery: 7 })).toThrow(
+      "refreshEvery must be a positive divisor of the capacity 30, got 7",
+    );
+    expect(() => new RollingOrderStatistics(0)).toThrow(/capacity must be a positive integer/);
+  });
+
+  it("stays exact on a smooth random walk", () => {
     const random = seededRandom(8);
     const window = new RollingOrderStatistics(101);
     const history: number[] = [];
@@ -54,6 +92,16 @@ describe("RollingOrderStatistics", () => {
     }
   });
 });
+
+/** The q-quantile with linear interpolation between order statistics, by sorting. */
+function quantileOf(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const low = sorted[below] as number;
+  const high = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return low + (position - below) * (high - low);
+}
 
 describe("KeyOrderedIndex", () => {
   it("keeps its pairs sorted by key through inserts, replacements and removals", () => {
