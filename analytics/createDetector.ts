@@ -56,7 +56,7 @@ export interface CreateEnsembleOptions {
   /**
    * Whether the shapes of past alerts suppress alerts on similar events (an outage like one
    * alerted on within `AlertMemory`'s 8000 rows would not alert again). Default false: a repeat
-   * of an incident is news to on-call. NAB scores it 76.24 on, 74.07 off.
+   * of an incident is news to on-call. NAB scores it 75.94 on, 74.40 off.
    */
   readonly rememberAlerts?: boolean;
   /** Memory, in rows, of the members' calibrators. Default 50 000. */
@@ -69,7 +69,7 @@ export interface CreateEnsembleOptions {
 
 /**
  * The ensemble of every raw detector, with the seasonal echo and the range breakout on, the alert
- * memory off (NAB 74.07 with the threshold optimised, 58.39 at 0.5; bench/nab/README.md). Options
+ * memory off (NAB 74.40 with the threshold optimised, 58.73 at 0.5; bench/nab/README.md). Options
  * exist for benchmarking alternatives. The familiarity discount (novelty weighting the others'
  * evidence) is off: novelty is judged at the end of each 4-row block, so on a familiar-looking
  * series it silenced a huge spike on its own row and alerted three rows late.

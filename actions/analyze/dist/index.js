@@ -76473,7 +76473,7 @@ function createDetector_createDetector(name = "ensemble") {
 }
 /**
  * The ensemble of every raw detector, with the seasonal echo and the range breakout on, the alert
- * memory off (NAB 74.07 with the threshold optimised, 58.39 at 0.5; bench/nab/README.md). Options
+ * memory off (NAB 74.40 with the threshold optimised, 58.73 at 0.5; bench/nab/README.md). Options
  * exist for benchmarking alternatives. The familiarity discount (novelty weighting the others'
  * evidence) is off: novelty is judged at the end of each 4-row block, so on a familiar-looking
  * series it silenced a huge spike on its own row and alerted three rows late.
