@@ -76101,7 +76101,8 @@ class SubsequenceNoveltyDetector {
         }
         // Walk away from the query's mean, first downwards then upwards; each side stops once its
         // mean bound reaches `best`. (Any order finds the same nearest distance; one side at a time
-        // keeps the loop's branches predictable.)
+        // keeps the loop's branches predictable: the two loops are written out because one loop over
+        // both directions made the detector 25 % slower.)
         const index = this.byMean;
         const keys = index.keys;
         const ids = index.ids;
