@@ -2,7 +2,7 @@ export interface RollingOrderStatisticsOptions {
   /**
    * Once the window is full, its sorted values are brought up to date every `refreshEvery`
    * values, in one pass over the window (a divisor of the capacity). Default 1: after every
-   * value, a pass per value, which suits small windows.
+   * value, in place (a binary search and a block move).
    */
   readonly refreshEvery?: number;
 }
@@ -10,12 +10,13 @@ export interface RollingOrderStatisticsOptions {
 /**
  * Rolling median, MAD and quantiles of the last `capacity` values, kept sorted.
  *
- * Until the window is full every value is merged as it comes. Then values arrive in batches of
+ * Until the window is full every value is inserted as it comes. Then values arrive in batches of
  * `refreshEvery`: a batch is merged once complete, replacing the oldest batch in one linear
  * pass, so the statistics describe the window as of the last complete batch (they lag the
- * newest value by at most `refreshEvery − 1` values). One pass per batch costs far less than a
- * binary search and a block move per value. The ring keeps each batch sorted, so the batch
- * that leaves is ready to merge.
+ * newest value by at most `refreshEvery − 1` values). On a window of 304 values, a pass per 16
+ * values costs ~90 ns per value against ~155 ns for a binary search and a block move per value
+ * (bench/nab/README.md). The ring keeps each batch sorted, so the batch that leaves is ready to
+ * merge.
  *
  * @example
  * const window = new RollingOrderStatistics(5);
@@ -25,7 +26,7 @@ export interface RollingOrderStatisticsOptions {
  */
 export class RollingOrderStatistics {
   private readonly refreshEvery: number;
-  /** The merged values, ascending; a merge writes into `spare`, then the two swap. */
+  /** The values described, ascending; a merge writes into `spare`, then the two swap. */
   private sorted: Float64Array;
   private spare: Float64Array;
   private size = 0;
@@ -69,10 +70,16 @@ export class RollingOrderStatistics {
     batch[this.batchCount] = value;
     this.batchCount += 1;
     const filling = this.size < this.capacity;
-    if (filling) this.merge(batch, this.batchCount - 1, 1, 0);
+    if (filling) this.insert(value);
     if (this.batchCount < this.refreshEvery) return;
-    sortPrefix(batch, this.batchCount);
-    if (!filling) this.merge(batch, 0, this.batchCount, this.refreshEvery);
+    if (!filling && this.refreshEvery === 1) {
+      this.replace(this.ring[this.batchStart] as number, value);
+    } else if (!filling) {
+      sortPrefix(batch, this.batchCount);
+      this.merge();
+    } else {
+      sortPrefix(batch, this.batchCount);
+    }
     this.ring.set(batch, this.batchStart);
     this.batchStart = (this.batchStart + this.refreshEvery) % this.capacity;
     this.batchCount = 0;
@@ -107,24 +114,53 @@ export class RollingOrderStatistics {
     return this.mad;
   }
 
+  /** Adds one value in place: a binary search and a block move. */
+  private insert(value: number): void {
+    const position = this.bound(value, true);
+    this.sorted.copyWithin(position + 1, position, this.size);
+    this.sorted[position] = value;
+    this.size += 1;
+    this.madIsCurrent = false;
+  }
+
   /**
-   * One linear pass: the sorted values gain `added[from, from + addedCount)` (ascending) and lose
-   * the oldest batch's first `removedCount` values (`ring[batchStart, …)`, ascending), visited in
-   * value order so each run between two of them is copied by a tight loop.
+   * Replaces one occurrence of `oldest` (among the sorted values) with `value` in place: only the
+   * values between the two positions move, by one.
    */
-  private merge(added: Float64Array, from: number, addedCount: number, removedCount: number): void {
+  private replace(oldest: number, value: number): void {
+    const sorted = this.sorted;
+    const from = this.bound(oldest, false);
+    let to = from;
+    if (from > 0 && (sorted[from - 1] as number) > value) {
+      to = this.bound(value, true);
+      sorted.copyWithin(to + 1, to, from);
+    } else if (from + 1 < this.size && (sorted[from + 1] as number) < value) {
+      to = this.bound(value, false) - 1;
+      sorted.copyWithin(from, from + 1, to + 1);
+    }
+    sorted[to] = value;
+    this.madIsCurrent = false;
+  }
+
+  /**
+   * Merges the complete batch (sorted) in one pass, dropping the oldest batch (`ring` from
+   * `batchStart`, sorted too): the sorted values are visited in value order, so each run between
+   * two of the batches' values is copied by a tight loop.
+   */
+  private merge(): void {
+    const added = this.batch;
     const removed = this.ring;
     const size = this.size;
     const sorted = this.sorted;
     const merged = this.spare;
-    const addedEnd = from + addedCount;
-    const removedEnd = this.batchStart + removedCount;
+    const batchSize = this.refreshEvery;
+    const removedEnd = this.batchStart + batchSize;
     let read = 0;
     let write = 0;
-    let nextAdded = from;
+    let nextAdded = 0;
     for (let nextRemoved = this.batchStart; nextRemoved < removedEnd; nextRemoved += 1) {
       const gone = removed[nextRemoved] as number;
-      while (nextAdded < addedEnd && (added[nextAdded] as number) < gone) {
+      while (nextAdded < batchSize && (added[nextAdded] as number) < gone) {
         const value = added[nextAdded] as number;
         while ((sorted[read] as number) <= value) merged[write++] = sorted[read++] as number;
         merged[write++] = value;
@@ -134,7 +170,7 @@ export class RollingOrderStatistics {
       while ((sorted[read] as number) < gone) merged[write++] = sorted[read++] as number;
       read += 1;
     }
-    for (; nextAdded < addedEnd; nextAdded += 1) {
+    for (; nextAdded < batchSize; nextAdded += 1) {
       const value = added[nextAdded] as number;
       while (read < size && (sorted[read] as number) <= value) {
         merged[write++] = sorted[read++] as number;
@@ -144,7 +180,6 @@ export class RollingOrderStatistics {
     while (read < size) merged[write++] = sorted[read++] as number;
     this.sorted = merged;
     this.spare = sorted;
-    this.size = write;
     this.madIsCurrent = false;
   }
 
@@ -155,7 +190,7 @@ export class RollingOrderStatistics {
    */
   private kthDeviation(k: number, center: number): number {
     const sorted = this.sorted;
-    const split = this.lowerBound(center);
+    const split = this.bound(center, false);
     // left(i) = center − sorted[split − 1 − i], right(j) = sorted[split + j] − center.
     let lo = Math.max(0, k + 1 - (this.size - split));
     let hi = Math.min(k + 1, split);
@@ -176,13 +211,15 @@ export class RollingOrderStatistics {
     return Math.max(lastLeft, lastRight);
   }
 
-  /** First index whose value is ≥ `value` (size when none). */
-  private lowerBound(value: number): number {
+  /** First index whose value is > `value` (`above`) or ≥ `value` (otherwise); size when none. */
+  private bound(value: number, above: boolean): number {
+    const sorted = this.sorted;
     let lo = 0;
     let hi = this.size;
     while (lo < hi) {
       const middle = (lo + hi) >> 1;
-      if ((this.sorted[middle] as number) < value) lo = middle + 1;
+      const element = sorted[middle] as number;
+      if (above ? element <= value : element < value) lo = middle + 1;
       else hi = middle;
     }
     return lo;
