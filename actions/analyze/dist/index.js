@@ -75359,12 +75359,13 @@ class RangeBreakoutDetector {
 /**
  * Rolling median, MAD and quantiles of the last `capacity` values, kept sorted.
  *
- * Until the window is full every value is merged as it comes. Then values arrive in batches of
+ * Until the window is full every value is inserted as it comes. Then values arrive in batches of
  * `refreshEvery`: a batch is merged once complete, replacing the oldest batch in one linear
  * pass, so the statistics describe the window as of the last complete batch (they lag the
- * newest value by at most `refreshEvery − 1` values). One pass per batch costs far less than a
- * binary search and a block move per value. The ring keeps each batch sorted, so the batch
- * that leaves is ready to merge.
+ * newest value by at most `refreshEvery − 1` values). On a window of 304 values, a pass per 16
+ * values costs ~90 ns per value against ~155 ns for a binary search and a block move per value
+ * (bench/nab/README.md). The ring keeps each batch sorted, so the batch that leaves is ready to
+ * merge.
  *
  * @example
  * const window = new RollingOrderStatistics(5);
@@ -75375,7 +75376,7 @@ class RangeBreakoutDetector {
 class RollingOrderStatistics {
     capacity;
     refreshEvery;
-    /** The merged values, ascending; a merge writes into `spare`, then the two swap. */
+    /** The values described, ascending; a merge writes into `spare`, then the two swap. */
     sorted;
     spare;
     size = 0;
@@ -75413,12 +75414,19 @@ class RollingOrderStatistics {
         this.batchCount += 1;
         const filling = this.size < this.capacity;
         if (filling)
-            this.merge(batch, this.batchCount - 1, 1, 0);
+            this.insert(value);
         if (this.batchCount < this.refreshEvery)
             return;
-        sortPrefix(batch, this.batchCount);
-        if (!filling)
-            this.merge(batch, 0, this.batchCount, this.refreshEvery);
+        if (!filling && this.refreshEvery === 1) {
+            this.replace(this.ring[this.batchStart], value);
+        }
+        else if (!filling) {
+            sortPrefix(batch, this.batchCount);
+            this.merge();
+        }
+        else {
+            sortPrefix(batch, this.batchCount);
+        }
         this.ring.set(batch, this.batchStart);
         this.batchStart = (this.batchStart + this.refreshEvery) % this.capacity;
         this.batchCount = 0;
@@ -75451,24 +75459,52 @@ class RollingOrderStatistics {
         }
         return this.mad;
     }
+    /** Adds one value in place: a binary search and a block move. */
+    insert(value) {
+        const position = this.bound(value, true);
+        this.sorted.copyWithin(position + 1, position, this.size);
+        this.sorted[position] = value;
+        this.size += 1;
+        this.madIsCurrent = false;
+    }
     /**
-     * One linear pass: the sorted values gain `added[from, from + addedCount)` (ascending) and lose
-     * the oldest batch's first `removedCount` values (`ring[batchStart, …)`, ascending), visited in
-     * value order so each run between two of them is copied by a tight loop.
+     * Replaces one occurrence of `oldest` (among the sorted values) with `value` in place: only the
+     * values between the two positions move, by one.
      */
-    merge(added, from, addedCount, removedCount) {
+    replace(oldest, value) {
+        const sorted = this.sorted;
+        const from = this.bound(oldest, false);
+        let to = from;
+        if (from > 0 && sorted[from - 1] > value) {
+            to = this.bound(value, true);
+            sorted.copyWithin(to + 1, to, from);
+        }
+        else if (from + 1 < this.size && sorted[from + 1] < value) {
+            to = this.bound(value, false) - 1;
+            sorted.copyWithin(from, from + 1, to + 1);
+        }
+        sorted[to] = value;
+        this.madIsCurrent = false;
+    }
+    /**
+     * Merges the complete batch (sorted) in one pass, dropping the oldest batch (`ring` from
+     * `batchStart`, sorted too): the sorted values are visited in value order, so each run between
+     * two of the batches' values is copied by a tight loop.
+     */
+    merge() {
+        const added = this.batch;
         const removed = this.ring;
         const size = this.size;
         const sorted = this.sorted;
         const merged = this.spare;
-        const addedEnd = from + addedCount;
-        const removedEnd = this.batchStart + removedCount;
+        const batchSize = this.refreshEvery;
+        const removedEnd = this.batchStart + batchSize;
         let read = 0;
         let write = 0;
-        let nextAdded = from;
+        let nextAdded = 0;
         for (let nextRemoved = this.batchStart; nextRemoved < removedEnd; nextRemoved += 1) {
             const gone = removed[nextRemoved];
-            while (nextAdded < addedEnd && added[nextAdded] < gone) {
+            while (nextAdded < batchSize && added[nextAdded] < gone) {
                 const value = added[nextAdded];
                 while (sorted[read] <= value)
                     merged[write++] = sorted[read++];
@@ -75480,7 +75516,7 @@ class RollingOrderStatistics {
                 merged[write++] = sorted[read++];
             read += 1;
         }
-        for (; nextAdded < addedEnd; nextAdded += 1) {
+        for (; nextAdded < batchSize; nextAdded += 1) {
             const value = added[nextAdded];
             while (read < size && sorted[read] <= value) {
                 merged[write++] = sorted[read++];
@@ -75491,7 +75527,6 @@ class RollingOrderStatistics {
             merged[write++] = sorted[read++];
         this.sorted = merged;
         this.spare = sorted;
-        this.size = write;
         this.madIsCurrent = false;
     }
     /**
@@ -75501,7 +75536,7 @@ class RollingOrderStatistics {
      */
     kthDeviation(k, center) {
         const sorted = this.sorted;
-        const split = this.lowerBound(center);
+        const split = this.bound(center, false);
         // left(i) = center − sorted[split − 1 − i], right(j) = sorted[split + j] − center.
         let lo = Math.max(0, k + 1 - (this.size - split));
         let hi = Math.min(k + 1, split);
@@ -75521,13 +75556,15 @@ class RollingOrderStatistics {
         const lastRight = takeRight > 0 ? sorted[split + takeRight - 1] - center : Number.NEGATIVE_INFINITY;
         return Math.max(lastLeft, lastRight);
     }
-    /** First index whose value is ≥ `value` (size when none). */
-    lowerBound(value) {
+    /** First index whose value is > `value` (`above`) or ≥ `value` (otherwise); size when none. */
+    bound(value, above) {
+        const sorted = this.sorted;
         let lo = 0;
         let hi = this.size;
         while (lo < hi) {
             const middle = (lo + hi) >> 1;
-            if (this.sorted[middle] < value)
+            const element = sorted[middle];
+            if (above ? element <= value : element < value)
                 lo = middle + 1;
             else
                 hi = middle;
