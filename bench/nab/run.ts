@@ -94,6 +94,7 @@ function runScorer(resultsDir: string, extraArguments: string[]): string {
 /** Streams `rows` generated rows through the ensemble; peak RSS must not grow with the row count. */
 async function measureThroughput(workDir: string): Promise<void> {
   console.log("\n== Throughput and memory (one core, CSV parsing and writing included) ==");
+  let rowsPerCpuSecond = 0;
   for (const rows of [benchRows / 10, benchRows]) {
     const input = path.join(workDir, `synthetic-${rows}.csv`);
     const output = path.join(workDir, `synthetic-${rows}.scored.csv`);
@@ -122,7 +123,16 @@ async function measureThroughput(workDir: string): Promise<void> {
     );
     await rm(input);
     await rm(output);
+    rowsPerCpuSecond = result.rows / cpuSeconds;
   }
+  // The goal is judged on the larger run: the smaller one includes the JIT's warm-up.
+  console.log(
+    `goal ≥ ${THROUGHPUT_GOAL.toLocaleString("en")} rows per CPU-second on ${benchRows.toLocaleString("en")} rows: ` +
+      (rowsPerCpuSecond >= THROUGHPUT_GOAL ? "met" : "NOT met"),
+  );
 }
+
+/** Rows per CPU-second on one core, CSV parsing and writing included (the analytics issue's goal). */
+const THROUGHPUT_GOAL = 1_000_000;
 
 await main();
