@@ -36,7 +36,7 @@ export class RollingOrderStatistics {
   /** The batch being filled, in arrival order. */
   private readonly batch: Float64Array;
   private batchCount = 0;
-  /** The MAD of the merged values, computed when first asked for after a merge. */
+  /** The MAD of the sorted values, computed when first asked for after they change. */
   private mad = Number.NaN;
   private madIsCurrent = true;
 
@@ -72,13 +72,15 @@ export class RollingOrderStatistics {
     const filling = this.size < this.capacity;
     if (filling) this.insert(value);
     if (this.batchCount < this.refreshEvery) return;
-    if (!filling && this.refreshEvery === 1) {
-      this.replace(this.ring[this.batchStart] as number, value);
-    } else if (!filling) {
+    // The batch is complete: bring the sorted values up to date (unless its values are in
+    // already), then store it sorted in place of the oldest batch.
+    if (filling) {
       sortPrefix(batch, this.batchCount);
-      this.merge();
+    } else if (this.refreshEvery === 1) {
+      this.replace(this.ring[this.batchStart] as number, value);
     } else {
       sortPrefix(batch, this.batchCount);
+      this.merge();
     }
     this.ring.set(batch, this.batchStart);
     this.batchStart = (this.batchStart + this.refreshEvery) % this.capacity;
