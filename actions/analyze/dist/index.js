@@ -75386,7 +75386,7 @@ class RollingOrderStatistics {
     /** The batch being filled, in arrival order. */
     batch;
     batchCount = 0;
-    /** The MAD of the merged values, computed when first asked for after a merge. */
+    /** The MAD of the sorted values, computed when first asked for after they change. */
     mad = Number.NaN;
     madIsCurrent = true;
     constructor(capacity, options = {}) {
@@ -75417,15 +75417,17 @@ class RollingOrderStatistics {
             this.insert(value);
         if (this.batchCount < this.refreshEvery)
             return;
-        if (!filling && this.refreshEvery === 1) {
-            this.replace(this.ring[this.batchStart], value);
-        }
-        else if (!filling) {
+        // The batch is complete: bring the sorted values up to date (unless its values are in
+        // already), then store it sorted in place of the oldest batch.
+        if (filling) {
             sortPrefix(batch, this.batchCount);
-            this.merge();
+        }
+        else if (this.refreshEvery === 1) {
+            this.replace(this.ring[this.batchStart], value);
         }
         else {
             sortPrefix(batch, this.batchCount);
+            this.merge();
         }
         this.ring.set(batch, this.batchStart);
         this.batchStart = (this.batchStart + this.refreshEvery) % this.capacity;
