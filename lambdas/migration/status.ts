@@ -13,12 +13,11 @@ export type ChecksumState = "ok" | "mismatch" | "missing-file";
 /**
  * Which migrations are applied (with applied_at, duration, who, checksum state), pending, and
  * failed without a transaction (unresolved), plus invalid indexes. Takes no lock, creates nothing.
+ * Given a function, the index is loaded while the connection is being set up.
  *
  * @example
  * const { summary } = await getMigrationStatus(manifest, { connection }, ctx);
  * // "5 applied, 2 pending, 0 failed"
- *
- * Given a function, the index is loaded while the connection is being set up.
  */
 export async function getMigrationStatus(
   index: MigrationIndex | (() => Promise<MigrationIndex>),
